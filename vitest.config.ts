@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // CI reads the JSON report to print a plain "N passed, N failed" line.
+    reporters: process.env.COGCF_TEST_REPORT ? ['default', 'json'] : ['default'],
+    ...(process.env.COGCF_TEST_REPORT ? { outputFile: { json: process.env.COGCF_TEST_REPORT } } : {}),
     expect: { requireAssertions: true },
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,0 +1,41 @@
+// What the origin receives. Identity headers are trusted by the origin, so
+// any a client sent are removed before ours are set, on every forwarded
+// request (public paths too). Our cookies never reach the origin: it needs
+// the public handle, not a value a browser could replay. Only x-barrier-* and
+// cookie headers are touched; read-only ones (host, via, content-length,
+// transfer-encoding) are left alone, as Lambda@Edge requires.
+import type { CloudFrontRequest } from 'aws-lambda';
+import { withoutCookie } from '../core/cookies.js';
+import type { Identity } from './session-lookup.js';
+
+const isBarrierHeader = (name: string): boolean =>
+  // CloudFront gives lower-case names; the case-insensitive check costs only on names starting with x.
+  (name.charCodeAt(0) | 32) === 120 && name.length >= 10 && name.slice(0, 10).toLowerCase() === 'x-barrier-';
+
+/** Strips spoofed identity headers and our cookies, then adds `identity`'s headers if given. */
+export function forwardRequest(request: CloudFrontRequest, cookieName: string, identity?: Identity): CloudFrontRequest {
+  const headers = request.headers;
+  for (const name in headers) if (isBarrierHeader(name)) delete headers[name];
+
+  const cookies = headers.cookie;
+  // The login cookie's name starts with ours, so this test covers both.
+  if (cookies !== undefined && cookies.some((c) => c.value.includes(cookieName))) {
+    const kept = withoutCookie(
+      withoutCookie(
+        cookies.map((c) => c.value),
+        cookieName,
+      ),
+      cookieName + '-login',
+    );
+    if (kept.length === 0) delete headers.cookie;
+    else headers.cookie = kept.map((value) => ({ key: 'Cookie', value }));
+  }
+
+  if (identity !== undefined) {
+    headers['x-barrier-session'] = [{ key: 'X-Barrier-Session', value: identity.session.handle }];
+    headers['x-barrier-user-sub'] = [{ key: 'X-Barrier-User-Sub', value: identity.subHeader }];
+    headers['x-barrier-user-email'] = [{ key: 'X-Barrier-User-Email', value: identity.emailHeader }];
+    headers['x-barrier-groups'] = [{ key: 'X-Barrier-Groups', value: identity.groupsHeader }];
+  }
+  return request;
+}
