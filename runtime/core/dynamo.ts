@@ -3,7 +3,9 @@
 // bundled (the edge target is 21 kB) and the runtime-provided SDK costs tens
 // of ms at cold start. Credentials come from the environment Lambda sets for
 // the function's role (also at the edge, where user variables are not allowed).
-import type { Agent, IncomingMessage, RequestOptions } from 'node:http';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { IncomingMessage, RequestOptions } from 'node:http';
 import type { TableConfig } from './config.js';
 import { signPost, type Credentials } from './sigv4.js';
 
@@ -40,24 +42,16 @@ function credentialsFrom(env: Readonly<Record<string, string | undefined>>): Cre
   return sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey };
 }
 
-interface Transport {
-  readonly request: typeof import('node:http').request;
-  readonly agent: Agent;
-}
-
 export function createDynamoClient(table: TableConfig, options: DynamoClientOptions = {}): DynamoClient {
   const env = options.env ?? process.env;
   const now = options.now ?? (() => new Date());
   const url = new URL(table.endpoint ?? `https://dynamodb.${table.region}.amazonaws.com`);
   const secure = url.protocol === 'https:';
-  // Loaded on the first call, not at module load: node:https alone costs ~2 ms
-  // of cold start, and requests without a session cookie never need it.
-  let transport: Promise<Transport> | undefined;
-  const loadTransport = (): Promise<Transport> =>
-    (transport ??= (secure ? import('node:https') : import('node:http')).then((m) => ({
-      request: m.request,
-      agent: new m.Agent({ keepAlive: true, maxSockets: 50 }),
-    })));
+  // Keep-alive: on a warm container the next read skips the TCP and TLS set-up.
+  // (The edge checker imports this module only on the first request that
+  // carries a session cookie, so anonymous cold starts never load node:https.)
+  const { request } = secure ? https : http;
+  const agent = new (secure ? https : http).Agent({ keepAlive: true, maxSockets: 50 });
 
   return {
     async call(operation, input, { timeoutMs = 3000 } = {}) {
@@ -74,7 +68,6 @@ export function createDynamoClient(table: TableConfig, options: DynamoClientOpti
         credentials: credentialsFrom(env),
         now: now(),
       });
-      const { request, agent } = await loadTransport();
       const requestOptions: RequestOptions = {
         method: 'POST',
         host: url.hostname,
