@@ -8,6 +8,25 @@
 const isSpace = (c: number): boolean => c === 32 || c === 9;
 
 /**
+ * Where the next pair named by `needle` (`name=`) starts at or after `from`,
+ * or -1. A match counts only at the start of a pair: after the header start
+ * or a `;`, with optional white space between; `xname=` or a value holding
+ * `name=` does not count.
+ */
+function findPair(header: string, needle: string, from: number): number {
+  let at = header.indexOf(needle, from);
+  while (at !== -1) {
+    let before = at - 1;
+    while (before >= 0 && isSpace(header.charCodeAt(before))) before--;
+    if (before < 0 || header.charCodeAt(before) === 59) return at;
+    const end = header.indexOf(';', at + needle.length);
+    if (end === -1) return -1;
+    at = header.indexOf(needle, end);
+  }
+  return -1;
+}
+
+/**
  * Every value of cookie `name` across all `Cookie` header values, in the order
  * sent. Surrounding double quotes are removed; nothing is URL-decoded.
  */
@@ -15,44 +34,52 @@ export function readCookie(headerValues: readonly string[], name: string): strin
   const found: string[] = [];
   const needle = name + '=';
   for (const header of headerValues) {
-    let at = header.indexOf(needle);
-    while (at !== -1) {
-      // A match counts only at the start of a pair: after the header start or
-      // a `;`, with optional white space between.
-      let before = at - 1;
-      while (before >= 0 && isSpace(header.charCodeAt(before))) before--;
+    for (let at = findPair(header, needle, 0); at !== -1; ) {
       const end = header.indexOf(';', at + needle.length);
-      if (before < 0 || header.charCodeAt(before) === 59) {
-        let value = header.slice(at + needle.length, end === -1 ? header.length : end).trim();
-        if (value.length >= 2 && value.charCodeAt(0) === 34 && value.charCodeAt(value.length - 1) === 34) {
-          value = value.slice(1, -1);
-        }
-        found.push(value);
+      let value = header.slice(at + needle.length, end === -1 ? header.length : end).trim();
+      if (value.length >= 2 && value.charCodeAt(0) === 34 && value.charCodeAt(value.length - 1) === 34) {
+        value = value.slice(1, -1);
       }
-      if (end === -1) break;
-      at = header.indexOf(needle, end);
+      found.push(value);
+      at = end === -1 ? -1 : findPair(header, needle, end);
     }
   }
   return found;
 }
 
 /**
- * The header values with every `name=…` pair removed; headers left empty are
- * dropped. Other pairs are kept exactly as sent.
+ * The header values without the pairs `readCookie` would read for `name`;
+ * headers left empty are dropped. Other pairs are kept exactly as sent. This
+ * runs on every forwarded request, so it slices around our pairs instead of
+ * splitting and re-joining the header.
  */
 export function withoutCookie(headerValues: readonly string[], name: string): string[] {
   const kept: string[] = [];
+  const needle = name + '=';
   for (const header of headerValues) {
-    if (!header.includes(name)) {
+    let at = findPair(header, needle, 0);
+    if (at === -1) {
       kept.push(header);
       continue;
     }
-    const pairs = header.split(';').filter((pair) => {
-      const eq = pair.indexOf('=');
-      return (eq === -1 ? pair : pair.slice(0, eq)).trim() !== name;
-    });
-    const rest = pairs.map((p) => p.trim()).filter((p) => p !== '').join('; ');
-    if (rest !== '') kept.push(rest);
+    let rest = '';
+    let copied = 0;
+    while (at !== -1) {
+      rest += header.slice(copied, at);
+      const end = header.indexOf(';', at + needle.length);
+      if (end === -1) {
+        copied = header.length;
+        break;
+      }
+      copied = end + 1;
+      while (copied < header.length && isSpace(header.charCodeAt(copied))) copied++;
+      at = findPair(header, needle, copied);
+    }
+    rest += header.slice(copied);
+    // Our pair may have been the last one: drop the separator left behind.
+    let last = rest.length;
+    while (last > 0 && (isSpace(rest.charCodeAt(last - 1)) || rest.charCodeAt(last - 1) === 59)) last--;
+    if (last > 0) kept.push(rest.slice(0, last));
   }
   return kept;
 }
