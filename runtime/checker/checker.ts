@@ -22,8 +22,11 @@ export interface CheckerDeps {
 export type Checker = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequestResult>;
 
 // Duplicates of our cookie are tried in order, but a request never costs more
-// than this many table reads.
-const MAX_LOOKUPS = 3;
+// than this many table reads (a `__Host-` cookie cannot even be duplicated).
+const MAX_LOOKUPS = 2;
+
+// CloudFront refuses URLs over 8,192 characters; the login URL must stay well under.
+const MAX_RETURN_PATH = 4096;
 
 const encodeQueryValue = (s: string): string | undefined => {
   try {
@@ -48,7 +51,10 @@ export function createChecker(config: CheckerConfig, deps: CheckerDeps = {}): Ch
   const logoutPath = config.loginPath.slice(0, config.loginPath.lastIndexOf('/') + 1) + 'logout';
 
   const loginRedirect = (uri: string, querystring: string, presentedCookie: boolean): CloudFrontRequestResult => {
-    const path = encodeQueryValue(querystring ? `${uri}?${querystring}` : uri);
+    // A deep link too long to carry through sign-in loses its query, then itself.
+    let path = encodeQueryValue(querystring ? `${uri}?${querystring}` : uri);
+    if (path !== undefined && path.length > MAX_RETURN_PATH) path = encodeQueryValue(uri);
+    if (path !== undefined && path.length > MAX_RETURN_PATH) path = undefined;
     return redirect(path === undefined ? config.loginPath : `${config.loginPath}?path=${path}`, presentedCookie ? clearCookie : undefined);
   };
 

@@ -4,6 +4,7 @@
 // no-store keeps browsers and proxies from caching them either. Pages stay
 // tiny: a generated viewer-request response may hold at most 40 KB.
 import type { CloudFrontHeaders, CloudFrontResultResponse } from 'aws-lambda';
+import { escapeHtml } from '../core/html.js';
 
 const noStore = (): CloudFrontHeaders[string] => [{ key: 'Cache-Control', value: 'no-store' }];
 
@@ -13,8 +14,6 @@ export function redirect(location: string, setCookie?: string): CloudFrontResult
   if (setCookie !== undefined) headers['set-cookie'] = [{ key: 'Set-Cookie', value: setCookie }];
   return { status: '302', statusDescription: 'Found', headers };
 }
-
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(status: string, description: string, html: string, extra: CloudFrontHeaders = {}): CloudFrontResultResponse {
   return {

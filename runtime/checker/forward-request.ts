@@ -8,14 +8,20 @@ import type { CloudFrontRequest } from 'aws-lambda';
 import { withoutCookie } from '../core/cookies.js';
 import type { Identity } from './session-lookup.js';
 
-const isBarrierHeader = (name: string): boolean =>
-  // CloudFront gives lower-case names; the case-insensitive check costs only on names starting with x.
-  (name.charCodeAt(0) | 32) === 120 && name.length >= 10 && name.slice(0, 10).toLowerCase() === 'x-barrier-';
+// Headers the origin must not take from the client: ours in any spelling
+// (CGI/WSGI servers read `x_barrier_groups` as X-Barrier-Groups), and the
+// path overrides some frameworks route by (IIS, older Symfony and Zend).
+const isUntrustedHeader = (name: string): boolean =>
+  // CloudFront gives lower-case names; the slower checks run only on names starting with x.
+  (name.charCodeAt(0) | 32) === 120 &&
+  ((name.length >= 10 && name.slice(0, 10).toLowerCase().replace(/_/g, '-') === 'x-barrier-') ||
+    name.toLowerCase() === 'x-original-url' ||
+    name.toLowerCase() === 'x-rewrite-url');
 
 /** Strips spoofed identity headers and our cookies, then adds `identity`'s headers if given. */
 export function forwardRequest(request: CloudFrontRequest, cookieName: string, identity?: Identity): CloudFrontRequest {
   const headers = request.headers;
-  for (const name in headers) if (isBarrierHeader(name)) delete headers[name];
+  for (const name in headers) if (isUntrustedHeader(name)) delete headers[name];
 
   const cookies = headers.cookie;
   // The login cookie's name starts with ours, so this test covers both.

@@ -9,10 +9,15 @@ import type { PathRule } from '../core/config.js';
 // Only URIs with one of these can resolve to another path; the rest are canonical already.
 const MAY_RESOLVE = /[%\\;]|\/[/.]/;
 
+// Proxies and frameworks that decode twice turn `%252e` into `.`; decoding up
+// to this many times covers every layer we have seen in front of an origin.
+const DECODE_ROUNDS = 3;
+
 /**
- * The path an origin may resolve `uri` to: percent-decoded, `\` as `/`,
- * `;params` dropped, empty and dot segments resolved. Undefined when the URI
- * cannot be decoded (then it can be neither public nor trusted to any rule).
+ * The path an origin may resolve `uri` to: percent-decoded (repeatedly, while
+ * that still decodes), `\` as `/`, `;params` dropped, empty and dot segments
+ * resolved. Undefined when the URI cannot be decoded at all (then it can be
+ * neither public nor trusted to any rule).
  */
 export function canonicalPath(uri: string): string | undefined {
   if (!MAY_RESOLVE.test(uri)) return uri;
@@ -21,6 +26,13 @@ export function canonicalPath(uri: string): string | undefined {
     decoded = decodeURIComponent(uri);
   } catch {
     return undefined;
+  }
+  for (let round = 1; round < DECODE_ROUNDS && decoded.includes('%'); round++) {
+    try {
+      decoded = decodeURIComponent(decoded);
+    } catch {
+      break; // a literal `%` (sent as %25): this is what the origin sees
+    }
   }
   const segments = decoded.replace(/\\/g, '/').split('/');
   const kept: string[] = [];
@@ -58,12 +70,18 @@ const anyOf = (required: readonly string[], groups: readonly string[]): boolean 
 /**
  * Global `allowedGroups` (any-of) AND the most specific (longest) path rule
  * whose prefix matches, for the raw and the canonical path. A path that
- * cannot be decoded must satisfy every rule.
+ * cannot be decoded must satisfy every rule. Prefixes match without regard to
+ * letter case, and `/admin/` also matches `/admin`: many origins (Express,
+ * IIS, Spring) route `/ADMIN` and `/admin` to the `/admin/` pages, and a gate
+ * may only ever be stricter than the origin.
  */
 export function compileGroupGate(allowedGroups: readonly string[], pathRules: readonly PathRule[]): GroupGate {
-  const rules = [...pathRules].sort((a, b) => b.prefix.length - a.prefix.length);
+  const rules = [...pathRules]
+    .sort((a, b) => b.prefix.length - a.prefix.length)
+    .map((r) => ({ ...r, prefix: r.prefix.toLowerCase(), bare: r.prefix.endsWith('/') ? r.prefix.slice(0, -1).toLowerCase() : undefined }));
   const ruleAllows = (path: string, groups: readonly string[]): boolean => {
-    const rule = rules.find((r) => path.startsWith(r.prefix));
+    const lower = path.toLowerCase();
+    const rule = rules.find((r) => lower.startsWith(r.prefix) || lower === r.bare);
     return rule === undefined || anyOf(rule.allowedGroups, groups);
   };
   return (groups, uri, canonical) =>

@@ -76,40 +76,46 @@ export function createDynamoClient(table: TableConfig, options: DynamoClientOpti
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
         agent,
       };
-      return new Promise((resolve, reject) => {
-        const req = request(requestOptions, (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (e) => reject(new DynamoError('NetworkError', e.message)));
-          res.on('end', () => {
-            clearTimeout(timer);
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: Record<string, unknown>;
-            try {
-              parsed = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-            } catch {
-              reject(new DynamoError('InvalidResponse', `unparsable DynamoDB response (HTTP ${res.statusCode})`, res.statusCode));
-              return;
-            }
-            if (res.statusCode === 200) {
-              resolve(parsed);
-              return;
-            }
-            const type = typeof parsed.__type === 'string' ? parsed.__type : 'UnknownError';
-            const message = String(parsed.message ?? parsed.Message ?? `HTTP ${res.statusCode}`);
-            reject(new DynamoError(type.slice(type.lastIndexOf('#') + 1), message, res.statusCode));
+      const deadline = Date.now() + timeoutMs;
+      // A pooled socket the server closed while the container was frozen fails
+      // at once with ECONNRESET: that one case is retried on a fresh socket.
+      const send = (): Promise<Record<string, unknown>> =>
+        new Promise((resolve, reject) => {
+          const req = request(requestOptions, (res: IncomingMessage) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('error', (e) => reject(new DynamoError('NetworkError', e.message)));
+            res.on('end', () => {
+              clearTimeout(timer);
+              const text = Buffer.concat(chunks).toString('utf8');
+              let parsed: Record<string, unknown>;
+              try {
+                parsed = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+              } catch {
+                reject(new DynamoError('InvalidResponse', `unparsable DynamoDB response (HTTP ${res.statusCode})`, res.statusCode));
+                return;
+              }
+              if (res.statusCode === 200) {
+                resolve(parsed);
+                return;
+              }
+              const type = typeof parsed.__type === 'string' ? parsed.__type : 'UnknownError';
+              const message = String(parsed.message ?? parsed.Message ?? `HTTP ${res.statusCode}`);
+              reject(new DynamoError(type.slice(type.lastIndexOf('#') + 1), message, res.statusCode));
+            });
           });
+          const timer = setTimeout(() => {
+            req.destroy();
+            reject(new DynamoError('Timeout', `DynamoDB ${operation} took longer than ${timeoutMs} ms`));
+          }, Math.max(0, deadline - Date.now()));
+          req.on('error', (e: NodeJS.ErrnoException) => {
+            clearTimeout(timer);
+            if (req.reusedSocket && e.code === 'ECONNRESET' && Date.now() < deadline) resolve(send());
+            else reject(new DynamoError('NetworkError', e.message));
+          });
+          req.end(body);
         });
-        const timer = setTimeout(() => {
-          req.destroy();
-          reject(new DynamoError('Timeout', `DynamoDB ${operation} took longer than ${timeoutMs} ms`));
-        }, timeoutMs);
-        req.on('error', (e) => {
-          clearTimeout(timer);
-          reject(new DynamoError('NetworkError', e.message));
-        });
-        req.end(body);
-      });
+      return send();
     },
   };
 }

@@ -281,7 +281,7 @@ describe('session checker against dynalite', () => {
       expect(reads()).toBe(2);
       const unknown = Array.from({ length: 10 }, () => `${COOKIE}=${newId()}`);
       answered(await run({ cookies: [...unknown, `${COOKIE}=${id}`] }));
-      expect(reads()).toBe(5);
+      expect(reads()).toBe(4);
     });
   });
 
@@ -319,7 +319,7 @@ describe('session checker against dynalite', () => {
       expect(headerValue(denied.headers, 'cache-control')).toBe('no-store');
       expect(headerValue(denied.headers, 'content-type')).toBe('text/html; charset=utf-8');
       expect(denied.body).toContain('href="/_identity/logout"');
-      expect(denied.body).toContain('&#60;b&#62;eve&#60;/b&#62;@example.com');
+      expect(denied.body).toContain('&lt;b&gt;eve&lt;/b&gt;@example.com');
       expect(denied.body).not.toContain('<b>');
     });
 
@@ -334,8 +334,8 @@ describe('session checker against dynalite', () => {
       });
       const as = async (who: { id: string }, uri: string) => run({ uri, cookies: [`${COOKIE}=${who.id}`] });
       for (const uri of ['/admin/', '/admin/users', '/admin/help/x']) forwarded(await as(admin, uri));
-      for (const uri of ['/docs', '/admin', '/admin/help/', '/admin/help/x']) forwarded(await as(user, uri));
-      for (const uri of ['/admin/', '/admin/users', '/admin/help/../users', '//admin/users', '/%61dmin/users', '/admin;x/users', '/docs/..%2Fadmin/users', '/admin/%zz']) {
+      for (const uri of ['/docs', '/admin/help/', '/admin/help/x']) forwarded(await as(user, uri));
+      for (const uri of ['/admin', '/ADMIN/users', '/admin/', '/admin/users', '/admin/help/../users', '//admin/users', '/%61dmin/users', '/admin;x/users', '/docs/..%2Fadmin/users', '/admin/%zz']) {
         expect(answered(await as(user, uri)).status).toBe('403');
       }
     });

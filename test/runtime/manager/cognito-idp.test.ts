@@ -1,0 +1,119 @@
+// The local Cognito stand-in behaves like Cognito where the manager (and the
+// later browser sandbox) rely on it.
+import { decodeJwt } from 'jose';
+import * as oauth from 'oauth4webapi';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CookieJar, LOCAL_ISSUER, SignInRejected, startCognitoIdp, type CognitoIdp } from '../../support/cognito-idp.js';
+
+const CALLBACK = 'https://app.example.com/_identity/auth';
+const USER = { email: 'carol@example.com', password: 'pw-carol', groups: ['editors'] };
+let idp: CognitoIdp;
+beforeAll(async () => {
+  idp = await startCognitoIdp({ users: [USER], clientId: 'client-c', redirectUris: [CALLBACK], logoutUris: ['https://app.example.com/'] });
+});
+afterAll(() => idp.close());
+
+async function authorizeUrl(overrides: Record<string, string | undefined> = {}) {
+  const verifier = oauth.generateRandomCodeVerifier();
+  const params: Record<string, string | undefined> = {
+    response_type: 'code',
+    client_id: 'client-c',
+    redirect_uri: CALLBACK,
+    scope: 'openid email profile',
+    state: 'state-1',
+    nonce: 'nonce-1',
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    ...overrides,
+  };
+  const url = new URL(`${idp.url}/oauth2/authorize`);
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
+  return { url, verifier };
+}
+
+const credentials = { username: USER.email, password: USER.password };
+const logoutUrl = (logoutUri: string, clientId = 'client-c'): string =>
+  `${idp.url}/logout?${new URLSearchParams({ client_id: clientId, logout_uri: logoutUri })}`;
+
+describe('the local Cognito stand-in', () => {
+  it('issues Cognito-shaped ID tokens for a code redeemed with PKCE', async () => {
+    const { url, verifier } = await authorizeUrl();
+    const callback = await idp.signIn(url, credentials);
+    expect(callback.origin + callback.pathname).toBe(CALLBACK);
+    expect(callback.searchParams.get('state')).toBe('state-1');
+    const response = await fetch(`${idp.url}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: callback.searchParams.get('code')!,
+        redirect_uri: CALLBACK,
+        client_id: 'client-c',
+        code_verifier: verifier,
+      }),
+    });
+    expect(response.status).toBe(200);
+    const claims = decodeJwt(((await response.json()) as { id_token: string }).id_token);
+    const sub = idp.users[0]!.sub;
+    expect(claims).toMatchObject({
+      iss: LOCAL_ISSUER,
+      aud: 'client-c',
+      sub,
+      token_use: 'id',
+      'cognito:username': sub,
+      'cognito:groups': ['editors'],
+      email: USER.email,
+      nonce: 'nonce-1',
+    });
+  });
+
+  it('requires PKCE', async () => {
+    const { url } = await authorizeUrl({ code_challenge: undefined, code_challenge_method: undefined });
+    const callback = await idp.signIn(url, credentials);
+    expect(callback.searchParams.get('error')).toBe('invalid_request');
+    expect(callback.searchParams.has('code')).toBe(false);
+  });
+
+  it('refuses a wrong password on its sign-in page', async () => {
+    const { url } = await authorizeUrl();
+    await expect(idp.signIn(url, { username: USER.email, password: 'wrong' })).rejects.toBeInstanceOf(SignInRejected);
+  });
+
+  it('labels its sign-in form the way the browser sandbox will look for it', async () => {
+    const { url } = await authorizeUrl();
+    const jar = new CookieJar();
+    let next = url;
+    let response = await fetch(next, { redirect: 'manual' });
+    while (response.status >= 300 && response.status < 400) {
+      jar.store(response.headers.getSetCookie());
+      next = new URL(response.headers.get('location')!, next);
+      response = await fetch(next, { redirect: 'manual', headers: { cookie: jar.header() } });
+    }
+    const page = await response.text();
+    expect(page).toContain('<label for=username>Username</label>');
+    expect(page).toContain('<label for=password>Password</label>');
+    expect(page).toContain('<button type=submit>Sign in</button>');
+  });
+
+  it('accepts /logout only for its client and a registered logout_uri', async () => {
+    expect((await fetch(logoutUrl('https://evil.example/'), { redirect: 'manual' })).status).toBe(400);
+    expect((await fetch(logoutUrl('https://app.example.com/', 'other-client'), { redirect: 'manual' })).status).toBe(400);
+    const ok = await fetch(logoutUrl('https://app.example.com/'), { redirect: 'manual' });
+    expect(ok.status).toBe(302);
+    expect(ok.headers.get('location')).toBe('https://app.example.com/');
+    expect(idp.logouts.at(-1)).toEqual({ clientId: 'client-c', logoutUri: 'https://app.example.com/' });
+  });
+
+  it('keeps a hosted-UI session until /logout ends it', async () => {
+    const jar = new CookieJar();
+    await idp.signIn((await authorizeUrl()).url, credentials, jar);
+    // Signed in already: no password is asked for, so a wrong one does not matter.
+    const silent = await idp.signIn((await authorizeUrl()).url, { username: USER.email, password: 'wrong' }, jar);
+    expect(silent.searchParams.has('code')).toBe(true);
+    const out = await fetch(logoutUrl('https://app.example.com/'), { redirect: 'manual', headers: { cookie: jar.header() } });
+    jar.store(out.headers.getSetCookie());
+    await expect(idp.signIn((await authorizeUrl()).url, { username: USER.email, password: 'wrong' }, jar)).rejects.toBeInstanceOf(
+      SignInRejected,
+    );
+  });
+});
