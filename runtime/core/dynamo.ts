@@ -3,8 +3,6 @@
 // bundled (the edge target is 21 kB) and the runtime-provided SDK costs tens
 // of ms at cold start. Credentials come from the environment Lambda sets for
 // the function's role (also at the edge, where user variables are not allowed).
-import * as http from 'node:http';
-import * as https from 'node:https';
 import type { IncomingMessage, RequestOptions } from 'node:http';
 import type { TableConfig } from './config.js';
 import { signPost, type Credentials } from './sigv4.js';
@@ -47,11 +45,14 @@ export function createDynamoClient(table: TableConfig, options: DynamoClientOpti
   const now = options.now ?? (() => new Date());
   const url = new URL(table.endpoint ?? `https://dynamodb.${table.region}.amazonaws.com`);
   const secure = url.protocol === 'https:';
-  // Keep-alive: on a warm container the next read skips the TCP and TLS set-up.
-  // (The edge checker imports this module only on the first request that
-  // carries a session cookie, so anonymous cold starts never load node:https.)
-  const { request } = secure ? https : http;
-  const agent = new (secure ? https : http).Agent({ keepAlive: true, maxSockets: 50 });
+  // Only the transport this endpoint needs is loaded (node:https alone costs
+  // ~2 ms of cold start), synchronously: a dynamic import() would start Node's
+  // ESM loader inside the CommonJS bundle. The edge checker creates its client
+  // on the first request that carries a session cookie, so anonymous cold
+  // starts load neither. Keep-alive lets a warm container skip TCP and TLS set-up.
+  const transport = secure ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
+  const request = transport.request;
+  const agent = new transport.Agent({ keepAlive: true, maxSockets: 50 });
 
   return {
     async call(operation, input, { timeoutMs = 3000 } = {}) {
