@@ -1,28 +1,34 @@
 // GET <base>/auth?code&state: finish a sign-in. The login row is consumed
-// first (atomic conditional delete on the cookie's handle and the state), so
-// a replayed callback or one started elsewhere finds nothing; only then is
-// the code exchanged and the ID token checked. Failures render a page, never
-// a redirect: a redirect back to sign-in could loop.
-import { expiredCookie, readCookie, serializeCookie } from '../core/cookies.js';
-import { handleOf, isWellFormedId, newId } from '../core/session-ids.js';
+// first (atomic conditional delete of the row this browser's login secret and
+// the state name), so a replayed callback or one started elsewhere finds
+// nothing; only then is the code exchanged and the ID token checked. Failures
+// render a page, never a redirect: a redirect back to sign-in could loop.
+//
+// The login cookie is left to expire (it lives no longer than the newest
+// login row): another tab's sign-in may still need it, and on its own it
+// opens nothing (login-binding.ts).
+import { serializeCookie } from '../core/cookies.js';
+import { handleOf, newId } from '../core/session-ids.js';
 import type { LoginRow } from '../core/session-table.js';
 import { loginHref, nowSeconds, type ManagerContext, type RouteHandler } from './context.js';
 import { redirect, type ManagerRequest, type ManagerResult } from './http-event.js';
 import { logFailure } from './log.js';
+import { loginHandleOf, loginSecretOf } from './login-binding.js';
 import { signInFailedPage } from './pages.js';
-import { providerFailure, SignInError } from './sign-in-error.js';
+import { SignInError } from './sign-in-error.js';
 
 async function consumeLogin(ctx: ManagerContext, request: ManagerRequest): Promise<LoginRow | undefined> {
   const state = request.query.get('state');
-  const loginId = readCookie(request.cookies, ctx.loginCookie).find(isWellFormedId);
-  if (!state || loginId === undefined) return undefined;
+  const secret = loginSecretOf(ctx, request);
+  if (!state || secret === undefined) return undefined;
   try {
-    return await ctx.table.consumeLogin(handleOf(loginId), state, nowSeconds(ctx));
+    return await ctx.table.consumeLogin(loginHandleOf(secret, state), state, nowSeconds(ctx));
   } catch (e) {
     throw new SignInError('unavailable', 'login store unreachable', undefined, { cause: e });
   }
 }
 
+/** Code exchange (or the provider's error), ID-token check, session. */
 async function finishLogin(ctx: ManagerContext, request: ManagerRequest, login: LoginRow, origin: string): Promise<ManagerResult> {
   const now = ctx.now();
   const idToken = await ctx.oauth.exchangeCode({
@@ -48,7 +54,6 @@ async function finishLogin(ctx: ManagerContext, request: ManagerRequest, login: 
   }
   return redirect(origin + login.returnPath, [
     serializeCookie(ctx.sessionCookie, sessionId, { maxAge: ctx.config.sessionTtlSeconds, sameSite: 'Lax' }),
-    expiredCookie(ctx.loginCookie),
   ]);
 }
 
@@ -56,19 +61,16 @@ export const finishSignIn: RouteHandler = async (ctx, request) => {
   const origin = ctx.chooseOrigin(request);
   let login: LoginRow | undefined;
   try {
+    // Not an authorization response at all: no reason to touch the table.
+    if (!request.query.has('code') && !request.query.has('error')) throw new SignInError('expired', 'callback without a code or an error');
     login = await consumeLogin(ctx, request);
-    if (!login) {
-      const error = request.query.get('error');
-      throw error
-        ? providerFailure(error, request.query.get('error_description') ?? undefined)
-        : new SignInError('expired', 'no live login for this callback');
-    }
+    // Without a live login the provider's error text is not shown: anyone
+    // can craft `?error_description=` and put their words on the site.
+    if (!login) throw new SignInError('expired', 'no live login for this callback');
     return await finishLogin(ctx, request, login, origin);
   } catch (e) {
     const failure = e instanceof SignInError ? e : new SignInError('failed', 'unexpected callback failure', undefined, { cause: e });
     logFailure(`sign-in failed (${failure.failure})`, failure);
-    // The login row is gone once consumed, so its cookie goes too.
-    const cookies = login ? [expiredCookie(ctx.loginCookie)] : undefined;
-    return signInFailedPage(failure.failure, loginHref(ctx, login?.returnPath ?? '/'), failure.providerError, cookies);
+    return signInFailedPage(failure.failure, loginHref(ctx, login?.returnPath ?? '/'), failure.providerError);
   }
 };

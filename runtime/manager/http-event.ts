@@ -17,14 +17,25 @@ export interface ManagerRequest {
   header(name: string): string | undefined;
 }
 
+/** An event of another shape, e.g. payload format 1.0 from a misconfigured API Gateway integration. */
+export class UnsupportedEventError extends Error {
+  override readonly name = 'UnsupportedEventError';
+}
+
+/** Throws UnsupportedEventError for anything but a payload 2.0 event. */
 export function requestOf(event: ManagerEvent): ManagerRequest {
+  // Typed as 2.0, but the integration decides what really arrives.
+  const method: unknown = event.requestContext?.http?.method;
+  if (typeof method !== 'string' || typeof event.rawPath !== 'string') {
+    throw new UnsupportedEventError('not a payload format 2.0 event (rawPath, requestContext.http.method)');
+  }
   const headers = new Map<string, string>();
   for (const [name, value] of Object.entries(event.headers ?? {})) {
     if (value !== undefined) headers.set(name.toLowerCase(), value);
   }
   const cookieHeader = headers.get('cookie');
   return {
-    method: event.requestContext.http.method.toUpperCase(),
+    method: method.toUpperCase(),
     path: event.rawPath,
     query: new URLSearchParams(event.rawQueryString ?? ''),
     cookies: event.cookies ?? (cookieHeader === undefined ? [] : [cookieHeader]),

@@ -1,6 +1,7 @@
 // <base>/logout. GET only shows a form; the POST ends the session: the row is
-// deleted (the checker stops accepting it within its cache TTL), the cookie
-// cleared, and the browser sent to Cognito's /logout so the hosted-UI session
+// deleted (the checker stops accepting it within its cache TTL), the session
+// and login cookies cleared (no sign-in started before it can finish after
+// it), and the browser sent to Cognito's /logout so the hosted-UI session
 // ends too (otherwise the next sign-in would be silent).
 import { expiredCookie } from '../core/cookies.js';
 import { handleOf } from '../core/session-ids.js';
@@ -37,5 +38,5 @@ export const logout: RouteHandler = async (ctx, request) => {
   const { domainUrl, clientId } = ctx.config.cognito;
   const target = new URL(`${domainUrl}/logout`);
   target.search = new URLSearchParams({ client_id: clientId, logout_uri: `${ctx.chooseOrigin(request)}/` }).toString();
-  return redirect(target.href, [expiredCookie(ctx.sessionCookie)]);
+  return redirect(target.href, [expiredCookie(ctx.sessionCookie), expiredCookie(ctx.loginCookie)]);
 };

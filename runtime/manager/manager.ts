@@ -48,15 +48,18 @@ export function createManager(config: ManagerConfig, deps: ManagerDeps = {}): Ma
   ]);
 
   return async (event) => {
-    const request = requestOf(event);
-    const methods = routes.get(request.path);
-    if (!methods) return notFoundPage();
-    const handler = methods[request.method];
-    if (!handler) return methodNotAllowedPage(Object.keys(methods));
+    // Only a route's own path is logged, never what the request sent.
+    let where = 'an unreadable event';
     try {
+      const request = requestOf(event);
+      const methods = routes.get(request.path);
+      if (!methods) return notFoundPage();
+      const handler = methods[request.method];
+      if (!handler) return methodNotAllowedPage(Object.keys(methods));
+      where = request.path;
       return await handler(ctx, request);
     } catch (e) {
-      logFailure(`unexpected failure on ${request.path}`, e);
+      logFailure(`unexpected failure on ${where}`, e);
       return internalErrorPage();
     }
   };

@@ -5,7 +5,6 @@ import { escapeHtml } from '../core/html.js';
 import { html, type ManagerResult } from './http-event.js';
 import type { ProviderError, SignInFailure } from './sign-in-error.js';
 
-
 const document = (title: string, body: string): string =>
   `<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content="width=device-width">` +
   `<title>${escapeHtml(title)}</title><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
@@ -29,21 +28,25 @@ const FAILURES: Readonly<Record<SignInFailure, { status: number; title: string; 
   },
 };
 
-// Cognito's descriptions are short; anything longer is not meant for people.
+// Cognito's codes and descriptions are short; anything longer is not meant for people.
+const MAX_ERROR_CODE = 64;
 const MAX_DESCRIPTION = 300;
 
-/** The page for a sign-in that could not finish, with a link that starts a new one. */
-export function signInFailedPage(failure: SignInFailure, retryHref: string, providerError?: ProviderError, cookies?: string[]): ManagerResult {
+/**
+ * The page for a sign-in that could not finish, with a link that starts a new
+ * one. `providerError` only for a callback that consumed a live login.
+ */
+export function signInFailedPage(failure: SignInFailure, retryHref: string, providerError?: ProviderError): ManagerResult {
   const page = FAILURES[failure];
   const detail = providerError
-    ? `<p>The sign-in service said: <code>${escapeHtml(providerError.error)}</code>` +
+    ? `<p>The sign-in service said: <code>${escapeHtml(providerError.error.slice(0, MAX_ERROR_CODE))}</code>` +
       (providerError.description ? ` ${escapeHtml(providerError.description.slice(0, MAX_DESCRIPTION))}` : '') +
       '</p>'
     : '';
   return html(
     page.status,
     document(page.title, `<p>${page.text}</p>${detail}<p><a href="${escapeHtml(retryHref)}">Sign in again</a></p>`),
-    { ...(cookies ? { cookies } : {}), ...(failure === 'unavailable' ? { headers: { 'retry-after': '5' } } : {}) },
+    failure === 'unavailable' ? { headers: { 'retry-after': '5' } } : {},
   );
 }
 

@@ -28,6 +28,8 @@ export interface IdpUserInput {
   readonly groups?: readonly string[];
   /** Default: a random UUID, as Cognito assigns. */
   readonly sub?: string;
+  /** The ID token's `email_verified`. Default true; false as for a self-registered user who never confirmed. */
+  readonly emailVerified?: boolean;
 }
 
 export interface IdpUser {
@@ -35,6 +37,7 @@ export interface IdpUser {
   readonly email: string;
   readonly password: string;
   readonly groups: readonly string[];
+  readonly emailVerified: boolean;
 }
 
 export interface CognitoIdpOptions {
@@ -45,6 +48,11 @@ export interface CognitoIdpOptions {
   readonly redirectUris: readonly string[];
   /** Allowed `logout_uri` values of `/logout`. */
   readonly logoutUris: readonly string[];
+  /**
+   * Whether redirects to the client carry `iss` (RFC 9207). Default true,
+   * as oidc-provider does; false as Cognito may answer.
+   */
+  readonly authorizationResponseIss?: boolean;
 }
 
 export interface Credentials {
@@ -157,6 +165,7 @@ export async function startCognitoIdp(options: CognitoIdpOptions): Promise<Cogni
     email: u.email,
     password: u.password,
     groups: u.groups ?? [],
+    emailVerified: u.emailVerified ?? true,
   }));
   const kid = 'local-pool-key';
   const pool = await signingKey(kid);
@@ -204,7 +213,7 @@ export async function startCognitoIdp(options: CognitoIdpOptions): Promise<Cogni
           claims: (use: string) => ({
             sub: user.sub,
             email: user.email,
-            email_verified: true,
+            email_verified: user.emailVerified,
             'cognito:username': user.sub,
             ...(user.groups.length > 0 ? { 'cognito:groups': [...user.groups] } : {}),
             ...(use === 'id_token' ? { token_use: 'id' } : {}),
@@ -261,6 +270,7 @@ export async function startCognitoIdp(options: CognitoIdpOptions): Promise<Cogni
   }
 
   const server = createServer((req, res) => {
+    if (options.authorizationResponseIss === false) dropIssFromCallbackRedirects(res);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = url.pathname.startsWith('/login/')
       ? loginRoute(req, res)
@@ -278,6 +288,18 @@ export async function startCognitoIdp(options: CognitoIdpOptions): Promise<Cogni
   const jwksUri = `${url}/.well-known/jwks.json`;
   const tokenEndpoint = `${url}/oauth2/token`;
   const isCallback = (u: URL): boolean => options.redirectUris.includes(u.origin + u.pathname);
+
+  // oidc-provider always adds `iss` (success and error alike), so it comes
+  // out of the Location header on the way to the browser.
+  function dropIssFromCallbackRedirects(res: ServerResponse): void {
+    const setHeader = res.setHeader.bind(res);
+    res.setHeader = (name, value) => {
+      const target = name.toLowerCase() === 'location' && typeof value === 'string' ? new URL(value, url) : undefined;
+      if (!target || !isCallback(target)) return setHeader(name, value);
+      target.searchParams.delete('iss');
+      return setHeader(name, target.href);
+    };
+  }
 
   return {
     url,

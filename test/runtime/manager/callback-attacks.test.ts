@@ -51,6 +51,18 @@ describe('forged and replayed callbacks', () => {
     expect(headerOf(genuine, 'location')).toBe(`${APP}/start`);
   });
 
+  it('refuses a callback whose iss names another issuer (a mix-up: a code from another provider)', async () => {
+    const browser = new SiteBrowser(world.manager());
+    const { callbackUrl } = await startedSignIn(browser);
+    expect(callbackUrl.searchParams.get('iss')).toBe(world.idp.issuer);
+    const before = await sessionCount();
+    const mixedUp = new URLSearchParams(callbackUrl.search);
+    mixedUp.set('iss', 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other');
+    const result = await browser.request('GET', `/_identity/auth?${mixedUp}`);
+    expectFailurePage(result, 502, '/_identity/login?path=%2Fstart');
+    expect(await sessionCount()).toBe(before);
+  });
+
   it('refuses a callback without the login cookie (login CSRF: an attacker’s code in a victim’s browser)', async () => {
     const { callbackUrl } = await startedSignIn(new SiteBrowser(world.manager()));
     const before = await sessionCount();
@@ -130,12 +142,14 @@ describe('forged ID tokens (the real code is redeemed, the ID token in the answe
   it.each(forgeries)('refuses an ID token %s', async (_name, forge) => {
     const browser = new SiteBrowser(world.manager({ fetch: world.idp.replaceIdTokens(forge) }));
     const before = await sessionCount();
-    const { callback } = await signInThrough(browser, world.idp, '/secret');
+    const { callbackUrl, callback } = await signInThrough(browser, world.idp, '/secret');
     expectFailurePage(callback, 502, '/_identity/login?path=%2Fsecret');
     expect(callback.body).toContain('Sign-in failed');
-    // The login row was used up, so its cookie goes too.
-    expect(setCookieFor(callback, LOGIN_COOKIE)).toMatch(/Max-Age=0/);
     expect(await sessionCount()).toBe(before);
+    // The login row was used up: the same callback again is stale. The login
+    // cookie stays (another tab may need it) and expires on its own.
+    expect(setCookieFor(callback, LOGIN_COOKIE)).toBeUndefined();
+    expectFailurePage(await browser.request('GET', `/_identity/auth${callbackUrl.search}`), 400);
   });
 
   it('accepts the untouched token through the same interception (the forgery tests test the forgery)', async () => {
@@ -148,18 +162,39 @@ describe('forged ID tokens (the real code is redeemed, the ID token in the answe
 describe('errors from the sign-in service', () => {
   const script = '<script>alert(document.cookie)</script>';
 
-  it('escapes an error_description carrying <script> (no login: retry without a path)', async () => {
-    const result = await world.manager()(
-      httpEvent('GET', `/_identity/auth?error=access_denied&error_description=${encodeURIComponent(script)}&state=x`),
-    );
+  /** A browser with a sign-in in progress, and that sign-in's state. */
+  async function liveLogin(path = '/') {
+    const browser = new SiteBrowser(world.manager());
+    const login = await browser.request('GET', `/_identity/login?path=${encodeURIComponent(path)}`);
+    return { browser, state: new URL(headerOf(login, 'location')!).searchParams.get('state')! };
+  }
+
+  it('shows nothing of the error code or description without a live login (a crafted link cannot put words on the site)', async () => {
+    const error = 'account_locked_call_555_0100';
+    for (const cookies of [[], [`${LOGIN_COOKIE}=${'A'.repeat(43)}`]]) {
+      const result = await world.manager()(
+        httpEvent('GET', `/_identity/auth?error=${error}&error_description=${encodeURIComponent(script)}&state=x`, { cookies }),
+      );
+      expectFailurePage(result, 400);
+      expect(result.body).toContain('Sign-in expired');
+      expect(result.body).not.toContain('555');
+      expect(result.body).not.toContain('alert(document.cookie)');
+      expect(result.body).not.toContain('The sign-in service said');
+    }
+  });
+
+  it('escapes an error_description carrying <script> on a live login', async () => {
+    const { browser, state } = await liveLogin();
+    const result = await browser.request('GET', `/_identity/auth?error=access_denied&error_description=${encodeURIComponent(script)}&state=${state}`);
     expectFailurePage(result, 403);
     expect(result.body).not.toContain('<script');
     expect(result.body).toContain('&lt;script&gt;alert(document.cookie)&lt;/script&gt;');
   });
 
-  it('escapes markup in the error code itself', async () => {
+  it('escapes markup in the error code itself on a live login', async () => {
     const error = '"><img src=x onerror=alert(1)>';
-    const result = await world.manager()(httpEvent('GET', `/_identity/auth?error=${encodeURIComponent(error)}`));
+    const { browser, state } = await liveLogin();
+    const result = await browser.request('GET', `/_identity/auth?error=${encodeURIComponent(error)}&state=${state}`);
     expectFailurePage(result, 502);
     expect(result.body).not.toContain('<img');
     expect(result.body).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
@@ -171,14 +206,17 @@ describe('errors from the sign-in service', () => {
     ['server_error', 502, 'Sign-in failed'],
     ['invalid_request', 502, 'Sign-in failed'],
   ])('maps error=%s on a live login to %i, with a retry link to the original path', async (error, status, title) => {
-    const browser = new SiteBrowser(world.manager());
-    const login = await browser.request('GET', `/_identity/login?path=${encodeURIComponent('/deep/page?x=1')}`);
-    const state = new URL(headerOf(login, 'location')!).searchParams.get('state')!;
-    const result = await browser.request('GET', `/_identity/auth?error=${error}&error_description=${encodeURIComponent(script)}&state=${state}`);
+    const { browser, state } = await liveLogin('/deep/page?x=1');
+    const callback = `/_identity/auth?error=${error}&error_description=${encodeURIComponent(script)}&state=${state}`;
+    const result = await browser.request('GET', callback);
     expectFailurePage(result, status, `/_identity/login?path=${encodeURIComponent('/deep/page?x=1')}`);
     expect(result.body).toContain(title);
+    expect(result.body).toContain(`<code>${error}</code>`);
     expect(result.body).not.toContain('<script');
-    expect(browser.jar.get(LOGIN_COOKIE)).toBeUndefined();
+    // The error used the login up: shown again, the link is stale and says nothing of the provider.
+    const again = await browser.request('GET', callback);
+    expectFailurePage(again, 400);
+    expect(again.body).not.toContain('The sign-in service said');
   });
 
   it('refuses a callback without a code as stale, not as an outage', async () => {

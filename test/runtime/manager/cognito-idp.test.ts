@@ -7,13 +7,15 @@ import { CookieJar, LOCAL_ISSUER, SignInRejected, startCognitoIdp, type CognitoI
 
 const CALLBACK = 'https://app.example.com/_identity/auth';
 const USER = { email: 'carol@example.com', password: 'pw-carol', groups: ['editors'] };
+const UNVERIFIED = { email: 'dave@example.com', password: 'pw-dave', emailVerified: false };
+const OPTIONS = { users: [USER, UNVERIFIED], clientId: 'client-c', redirectUris: [CALLBACK], logoutUris: ['https://app.example.com/'] };
 let idp: CognitoIdp;
 beforeAll(async () => {
-  idp = await startCognitoIdp({ users: [USER], clientId: 'client-c', redirectUris: [CALLBACK], logoutUris: ['https://app.example.com/'] });
+  idp = await startCognitoIdp(OPTIONS);
 });
 afterAll(() => idp.close());
 
-async function authorizeUrl(overrides: Record<string, string | undefined> = {}) {
+async function authorizeUrl(overrides: Record<string, string | undefined> = {}, at: CognitoIdp = idp) {
   const verifier = oauth.generateRandomCodeVerifier();
   const params: Record<string, string | undefined> = {
     response_type: 'code',
@@ -26,7 +28,7 @@ async function authorizeUrl(overrides: Record<string, string | undefined> = {}) 
     code_challenge_method: 'S256',
     ...overrides,
   };
-  const url = new URL(`${idp.url}/oauth2/authorize`);
+  const url = new URL(`${at.url}/oauth2/authorize`);
   for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
   return { url, verifier };
 }
@@ -36,11 +38,13 @@ const logoutUrl = (logoutUri: string, clientId = 'client-c'): string =>
   `${idp.url}/logout?${new URLSearchParams({ client_id: clientId, logout_uri: logoutUri })}`;
 
 describe('the local Cognito stand-in', () => {
-  it('issues Cognito-shaped ID tokens for a code redeemed with PKCE', async () => {
+  /** The claims of the ID token a sign-in as `user` yields. */
+  async function idTokenClaims(user: { email: string; password: string }) {
     const { url, verifier } = await authorizeUrl();
-    const callback = await idp.signIn(url, credentials);
+    const callback = await idp.signIn(url, { username: user.email, password: user.password });
     expect(callback.origin + callback.pathname).toBe(CALLBACK);
     expect(callback.searchParams.get('state')).toBe('state-1');
+    expect(callback.searchParams.get('iss')).toBe(LOCAL_ISSUER);
     const response = await fetch(`${idp.url}/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -53,7 +57,11 @@ describe('the local Cognito stand-in', () => {
       }),
     });
     expect(response.status).toBe(200);
-    const claims = decodeJwt(((await response.json()) as { id_token: string }).id_token);
+    return decodeJwt(((await response.json()) as { id_token: string }).id_token);
+  }
+
+  it('issues Cognito-shaped ID tokens for a code redeemed with PKCE', async () => {
+    const claims = await idTokenClaims(USER);
     const sub = idp.users[0]!.sub;
     expect(claims).toMatchObject({
       iss: LOCAL_ISSUER,
@@ -63,8 +71,28 @@ describe('the local Cognito stand-in', () => {
       'cognito:username': sub,
       'cognito:groups': ['editors'],
       email: USER.email,
+      email_verified: true,
       nonce: 'nonce-1',
     });
+  });
+
+  it('says email_verified false for a user created unverified', async () => {
+    expect(await idTokenClaims(UNVERIFIED)).toMatchObject({ email: UNVERIFIED.email, email_verified: false });
+  });
+
+  it('leaves iss out of its redirects to the client when asked, on success and on error', async () => {
+    const quiet = await startCognitoIdp({ ...OPTIONS, authorizationResponseIss: false });
+    try {
+      const success = await quiet.signIn((await authorizeUrl({}, quiet)).url, credentials);
+      expect(success.searchParams.has('code')).toBe(true);
+      expect(success.searchParams.get('state')).toBe('state-1');
+      expect(success.searchParams.has('iss')).toBe(false);
+      const failure = await quiet.signIn((await authorizeUrl({ code_challenge: undefined, code_challenge_method: undefined }, quiet)).url, credentials);
+      expect(failure.searchParams.get('error')).toBe('invalid_request');
+      expect(failure.searchParams.has('iss')).toBe(false);
+    } finally {
+      await quiet.close();
+    }
   });
 
   it('requires PKCE', async () => {
@@ -72,6 +100,7 @@ describe('the local Cognito stand-in', () => {
     const callback = await idp.signIn(url, credentials);
     expect(callback.searchParams.get('error')).toBe('invalid_request');
     expect(callback.searchParams.has('code')).toBe(false);
+    expect(callback.searchParams.get('iss')).toBe(LOCAL_ISSUER);
   });
 
   it('refuses a wrong password on its sign-in page', async () => {

@@ -8,7 +8,7 @@ import type { ManagerConfig } from '../../../runtime/core/config.js';
 import { createDynamoClient, type DynamoClient } from '../../../runtime/core/dynamo.js';
 import { SessionTable } from '../../../runtime/core/session-table.js';
 import { createManager, type Manager, type ManagerDeps } from '../../../runtime/manager/manager.js';
-import { CookieJar, startCognitoIdp, type CognitoIdp } from '../../support/cognito-idp.js';
+import { CookieJar, startCognitoIdp, type CognitoIdp, type CognitoIdpOptions } from '../../support/cognito-idp.js';
 import { startSessionDb, TEST_ENV, type SessionDb } from '../../support/session-db.js';
 
 export const COOKIE = '__Host-cogcf-session';
@@ -17,6 +17,8 @@ export const APP = 'https://app.example.com';
 export const WWW = 'https://www.example.com';
 export const ALICE = { email: 'alice@example.com', password: 'correct horse', groups: ['admins', 'staff'] };
 export const BOB = { email: 'bob@example.com', password: 'battery staple' };
+/** Signed up on her own and never confirmed her address. */
+export const CAROL = { email: 'carol@example.com', password: 'tr0ub4dor', emailVerified: false };
 
 export interface World {
   readonly db: SessionDb;
@@ -31,14 +33,17 @@ export interface World {
   close(): Promise<void>;
 }
 
+/** The stand-in the world's manager is configured for; tests may start more like it. */
+export const IDP_OPTIONS: CognitoIdpOptions = {
+  users: [ALICE, BOB, CAROL],
+  clientId: 'local-barrier-client',
+  redirectUris: [`${APP}/_identity/auth`, `${WWW}/_identity/auth`],
+  logoutUris: [`${APP}/`, `${WWW}/`],
+};
+
 export async function startWorld(): Promise<World> {
   const db = await startSessionDb();
-  const idp = await startCognitoIdp({
-    users: [ALICE, BOB],
-    clientId: 'local-barrier-client',
-    redirectUris: [`${APP}/_identity/auth`, `${WWW}/_identity/auth`],
-    logoutUris: [`${APP}/`, `${WWW}/`],
-  });
+  const idp = await startCognitoIdp(IDP_OPTIONS);
   const dynamo = createDynamoClient(db.table, { env: TEST_ENV });
   const sdk = new DynamoDBClient({
     endpoint: db.endpoint,

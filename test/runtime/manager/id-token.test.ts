@@ -27,6 +27,7 @@ function claims(overrides: Record<string, unknown> = {}): JWTPayload {
     token_use: 'id',
     nonce: NONCE,
     email: 'user@example.com',
+    email_verified: true,
     'cognito:groups': ['admins', 42, 'staff'],
     iat: now,
     exp: now + 3600,
@@ -66,6 +67,34 @@ describe('ID-token verification', () => {
     ['not a JWT at all', async () => 'not.a.jwt'],
   ])('refuses a token %s', async (_name, token) => {
     expect(await failureOf(token())).toBe('failed');
+  });
+
+  it.each<[string, unknown, string]>([
+    ['true', true, 'user@example.com'],
+    ['"true" (federated users)', 'true', 'user@example.com'],
+    ['false', false, ''],
+    ['"false"', 'false', ''],
+    ['missing', undefined, ''],
+    ['"TRUE"', 'TRUE', ''],
+    ['1', 1, ''],
+    ['["true"]', ['true'], ''],
+  ])('keeps the e-mail only if it is verified: email_verified %s', async (_name, emailVerified, email) => {
+    const identity = await verify(await idp.signIdToken(claims({ email_verified: emailVerified })), NONCE, Date.now());
+    expect(identity).toEqual({ sub: 'user-1', email, groups: ['admins', 'staff'] });
+  });
+
+  it('refuses a token issued in the future, beyond a few seconds of clock skew', async () => {
+    const now = Date.now();
+    const at = (seconds: number) => Math.floor(now / 1000) + seconds;
+    const ahead = (seconds: number) => idp.signIdToken(claims({ iat: at(seconds), exp: at(seconds + 3600) }));
+    expect(await failureOf(ahead(60))).toBe('failed');
+    await expect(verify(await ahead(60), NONCE, now)).rejects.toMatchObject({ cause: { claim: 'iat' } });
+    await expect(verify(await ahead(2), NONCE, now)).resolves.toMatchObject({ sub: 'user-1' });
+  });
+
+  it('refuses a token minted more than an hour before the exchange', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect(await failureOf(idp.signIdToken(claims({ iat: now - 7200, exp: now + 600 })))).toBe('failed');
   });
 
   it('refuses a token minted for another sign-in (nonce)', async () => {

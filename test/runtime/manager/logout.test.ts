@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClient } from '../../../runtime/core/dynamo.js';
 import { handleOf } from '../../../runtime/core/session-ids.js';
 import { TEST_ENV } from '../../support/session-db.js';
-import { APP, COOKIE, headerOf, httpEvent, setCookieFor, signInThrough, SiteBrowser, startWorld, type World } from './harness.js';
+import { ALICE, APP, COOKIE, headerOf, httpEvent, LOGIN_COOKIE, setCookieFor, signInThrough, SiteBrowser, startWorld, type World } from './harness.js';
 
 let world: World;
 beforeAll(async () => {
@@ -66,6 +66,20 @@ describe('sign-out', () => {
     expect(result.statusCode).toBe(302);
     expect(new URL(headerOf(result, 'location')!).pathname).toBe('/logout');
     expect(setCookieFor(result, COOKIE)).toMatch(/Max-Age=0/);
+  });
+
+  it('clears the login cookie too: a sign-in started before sign-out cannot finish after it', async () => {
+    const { browser, handle } = await signedIn();
+    const login = await browser.request('GET', '/_identity/login?path=%2Flater');
+    const callbackUrl = await world.idp.signIn(headerOf(login, 'location')!, { username: ALICE.email, password: ALICE.password });
+    const out = await browser.request('POST', '/_identity/logout', { origin: APP, 'sec-fetch-site': 'same-origin' });
+    expect(out.statusCode).toBe(302);
+    expect(setCookieFor(out, LOGIN_COOKIE)).toMatch(/^__Host-cogcf-session-login=; .*Max-Age=0/);
+    expect(browser.jar.get(LOGIN_COOKIE)).toBeUndefined();
+    expect(await isLive(handle)).toBe(false);
+    const late = await browser.request('GET', `/_identity/auth${callbackUrl.search}`);
+    expect(late.statusCode).toBe(400);
+    expect(setCookieFor(late, COOKIE)).toBeUndefined();
   });
 
   it('deletes every copy of the session cookie the browser sends', async () => {

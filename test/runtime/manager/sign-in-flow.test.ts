@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleOf } from '../../../runtime/core/session-ids.js';
 import { ManagerConfigError } from '../../../runtime/manager/endpoints.js';
-import { ALICE, APP, BOB, COOKIE, headerOf, httpEvent, LOGIN_COOKIE, setCookieFor, signInThrough, SiteBrowser, startWorld, WWW, type World } from './harness.js';
+import { startCognitoIdp } from '../../support/cognito-idp.js';
+import { ALICE, APP, BOB, CAROL, COOKIE, headerOf, httpEvent, IDP_OPTIONS, LOGIN_COOKIE, setCookieFor, signInThrough, SiteBrowser, startWorld, WWW, type World } from './harness.js';
 
 let world: World;
 beforeAll(async () => {
@@ -36,11 +37,12 @@ describe('sign-in, session and sign-out', () => {
     expect(q.has('identity_provider')).toBe(false);
     expect(callbackUrl.searchParams.get('state')).toBe(q.get('state'));
 
-    // Callback: a session row and cookie, the login cookie cleared, back to the saved path.
+    // Callback: a session row and cookie, back to the saved path. The login
+    // cookie is left to expire: another tab's sign-in may still need it.
     expect(callback.statusCode).toBe(302);
     expect(headerOf(callback, 'location')).toBe(`${APP}/reports/2026?view=full`);
     expect(headerOf(callback, 'cache-control')).toBe('no-store');
-    expect(setCookieFor(callback, LOGIN_COOKIE)).toMatch(/^__Host-cogcf-session-login=; .*Max-Age=0/);
+    expect(setCookieFor(callback, LOGIN_COOKIE)).toBeUndefined();
     expect(setCookieFor(callback, COOKIE)).toMatch(/^__Host-cogcf-session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=43200; Secure; HttpOnly; SameSite=Lax$/);
     const sessionId = browser.jar.get(COOKIE)!;
     const row = await world.table.readSession(handleOf(sessionId), Math.floor(Date.now() / 1000));
@@ -71,7 +73,7 @@ describe('sign-in, session and sign-out', () => {
       expiresAt: row!.expiresAt,
     });
 
-    // Sign-out: row gone, cookie cleared, on to Cognito's /logout.
+    // Sign-out: row gone, cookies cleared, on to Cognito's /logout.
     const out = await browser.request('POST', '/_identity/logout', { origin: APP, 'sec-fetch-site': 'same-origin' });
     expect(out.statusCode).toBe(302);
     expect(headerOf(out, 'cache-control')).toBe('no-store');
@@ -79,7 +81,9 @@ describe('sign-in, session and sign-out', () => {
     expect(logoutUrl.origin + logoutUrl.pathname).toBe(`${world.idp.url}/logout`);
     expect(Object.fromEntries(logoutUrl.searchParams)).toEqual({ client_id: world.idp.clientId, logout_uri: `${APP}/` });
     expect(setCookieFor(out, COOKIE)).toMatch(/^__Host-cogcf-session=; .*Max-Age=0/);
+    expect(setCookieFor(out, LOGIN_COOKIE)).toMatch(/^__Host-cogcf-session-login=; .*Max-Age=0/);
     expect(browser.jar.get(COOKIE)).toBeUndefined();
+    expect(browser.jar.get(LOGIN_COOKIE)).toBeUndefined();
     expect(await world.table.readSession(handleOf(sessionId), Math.floor(Date.now() / 1000))).toBeUndefined();
 
     // Cognito accepts exactly that logout request and sends the browser back to the site.
@@ -99,6 +103,39 @@ describe('sign-in, session and sign-out', () => {
     expect(headerOf(callback, 'location')).toBe(`${APP}/`);
     const info = JSON.parse((await browser.request('GET', '/_identity/session')).body!);
     expect(info).toMatchObject({ email: BOB.email, groups: [] });
+  });
+
+  it('keeps the e-mail of a user who never verified it out of the session', async () => {
+    const browser = new SiteBrowser(world.manager());
+    const { callback } = await signInThrough(browser, world.idp, '/', CAROL);
+    expect(headerOf(callback, 'location')).toBe(`${APP}/`);
+    const info = JSON.parse((await browser.request('GET', '/_identity/session')).body!);
+    expect(info).toMatchObject({ sub: world.idp.users[2]!.sub, email: '' });
+  });
+
+  it('keeps the e-mail of a federated user, whose email_verified is the string "true"', async () => {
+    const federated = world.idp.replaceIdTokens((c) => world.idp.signIdToken({ ...c, email_verified: 'true' }));
+    const browser = new SiteBrowser(world.manager({ fetch: federated }));
+    await signInThrough(browser, world.idp, '/');
+    const info = JSON.parse((await browser.request('GET', '/_identity/session')).body!);
+    expect(info).toMatchObject({ email: ALICE.email });
+  });
+
+  it('signs in whether or not the sign-in service puts iss into its redirect', async () => {
+    const withIss = await signInThrough(new SiteBrowser(world.manager()), world.idp, '/a');
+    expect(withIss.callbackUrl.searchParams.get('iss')).toBe(world.idp.issuer);
+    expect(headerOf(withIss.callback, 'location')).toBe(`${APP}/a`);
+
+    const quiet = await startCognitoIdp({ ...IDP_OPTIONS, authorizationResponseIss: false });
+    try {
+      const browser = new SiteBrowser(world.manager({}, { cognito: quiet.cognitoConfig() }));
+      const withoutIss = await signInThrough(browser, quiet, '/b');
+      expect(withoutIss.callbackUrl.searchParams.has('iss')).toBe(false);
+      expect(withoutIss.callbackUrl.searchParams.has('code')).toBe(true);
+      expect(headerOf(withoutIss.callback, 'location')).toBe(`${APP}/b`);
+    } finally {
+      await quiet.close();
+    }
   });
 
   it('uses the configured origin the Host header names, for every URL it builds', async () => {
