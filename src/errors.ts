@@ -14,7 +14,9 @@ export type ErrorCode =
   | 'ERR_BUNDLE_BUILD'
   | 'ERR_BUNDLE_NON_BUILTIN_IMPORT'
   | 'ERR_BUNDLE_TOO_LARGE'
-  | 'ERR_OUTPUT_WRITE';
+  | 'ERR_OUTPUT_WRITE'
+  | 'ERR_SANDBOX_NOT_RUNNING'
+  | 'ERR_SESSION_TABLE';
 
 // A brand instead of `instanceof`: the built CLI and code loaded from source
 // (tests) may hold two copies of this class.

@@ -7,7 +7,7 @@ import type { IncomingMessage, RequestOptions } from 'node:http';
 import type { TableConfig } from './config.js';
 import { signPost, type Credentials } from './sigv4.js';
 
-export type DynamoOperation = 'GetItem' | 'PutItem' | 'DeleteItem' | 'UpdateItem' | 'Query';
+export type DynamoOperation = 'GetItem' | 'PutItem' | 'DeleteItem' | 'UpdateItem' | 'Query' | 'Scan' | 'CreateTable' | 'DescribeTable';
 
 /** `code` is DynamoDB's error type (`ConditionalCheckFailedException`…) or `Timeout` / `NetworkError`. */
 export class DynamoError extends Error {

@@ -149,26 +149,52 @@ export class SessionTable {
     }
   }
 
+  /**
+   * Every live session, by a paged Scan (for listing; never on the checker's
+   * or manager's request path). Strongly consistent, so a revoke just made
+   * is already gone from the list.
+   */
+  async scanSessions(nowSeconds: number): Promise<SessionRow[]> {
+    const sessions: SessionRow[] = [];
+    const input = {
+      TableName: this.tableName,
+      ConsistentRead: true,
+      FilterExpression: '#kind = :session',
+      ExpressionAttributeNames: { '#kind': 'kind' },
+      ExpressionAttributeValues: { ':session': { S: 'session' } },
+    };
+    for await (const item of this.allItems('Scan', input)) {
+      const session = sessionFromItem(item, nowSeconds);
+      if (session) sessions.push(session);
+    }
+    return sessions;
+  }
+
   /** Handles of every session row of a user (for revoke-by-user). */
   async sessionHandlesOf(sub: string): Promise<string[]> {
     const handles: string[] = [];
+    const input = {
+      TableName: this.tableName,
+      IndexName: SUB_INDEX,
+      KeyConditionExpression: '#sub = :sub',
+      ExpressionAttributeNames: { '#sub': 'sub' },
+      ExpressionAttributeValues: { ':sub': { S: sub } },
+    };
+    for await (const item of this.allItems('Query', input)) {
+      const handle = str(item, KEY_ATTRIBUTE);
+      if (handle !== undefined) handles.push(handle);
+    }
+    return handles;
+  }
+
+  /** The items of every page of a Query or Scan. */
+  private async *allItems(operation: 'Query' | 'Scan', input: object): AsyncGenerator<Item> {
     let startKey: unknown;
     do {
-      const out = await this.db.call('Query', {
-        TableName: this.tableName,
-        IndexName: SUB_INDEX,
-        KeyConditionExpression: '#sub = :sub',
-        ExpressionAttributeNames: { '#sub': 'sub' },
-        ExpressionAttributeValues: { ':sub': { S: sub } },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      });
-      for (const item of (out.Items as Item[] | undefined) ?? []) {
-        const handle = str(item, KEY_ATTRIBUTE);
-        if (handle !== undefined) handles.push(handle);
-      }
+      const out = await this.db.call(operation, startKey ? { ...input, ExclusiveStartKey: startKey } : input);
+      yield* (out.Items as Item[] | undefined) ?? [];
       startKey = out.LastEvaluatedKey;
     } while (startKey);
-    return handles;
   }
 }
 

@@ -15,12 +15,14 @@ export const confirmLogout: RouteHandler = (ctx) => logoutConfirmPage(ctx.routes
 
 /**
  * A POST another site made the browser send. SameSite=Lax already keeps our
- * cookie off it; refusing it also stops a forced sign-out. Requests without
- * these headers (old browsers, scripts) are let through.
+ * cookie off it; refusing it also stops a forced sign-out. Sec-Fetch-Site,
+ * which no page can forge, decides when present: pages with
+ * `Referrer-Policy: no-referrer` send `Origin: null` even to themselves.
+ * Requests without either header (old browsers, scripts) are let through.
  */
 function isCrossSite(request: ManagerRequest, origins: readonly string[]): boolean {
   const fetchSite = request.header('sec-fetch-site');
-  if (fetchSite !== undefined && fetchSite !== 'same-origin') return true;
+  if (fetchSite !== undefined) return fetchSite !== 'same-origin';
   const origin = request.header('origin');
   return origin !== undefined && !origins.includes(origin);
 }

@@ -8,7 +8,10 @@ import { ExitCode } from '../exit-codes.js';
 import { createOutput, JSON_SCHEMA_VERSION, type Streams } from '../output.js';
 import { packageVersion } from '../package-info.js';
 import { bundleCommand, runBundle, type BundleOptions } from './commands/bundle.js';
+import { devCommand, runDev, type DevOptions } from './commands/dev.js';
 import { initCommand, runInit } from './commands/init.js';
+import { revokeCommand, runRevoke, type RevokeOptions } from './commands/revoke.js';
+import { runSessions, sessionsCommand, type SessionsOptions } from './commands/sessions.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -81,7 +84,16 @@ export async function run(argv: readonly string[], streams: Streams): Promise<Ex
     bundleCommand(program).action(async (options: BundleOptions & { json?: boolean }) => {
       exitCode = await runBundle(options, createOutput(streams, { json: options.json === true }));
     }),
+    devCommand(program).action(async (options: DevOptions) => {
+      exitCode = await runDev(options, createOutput(streams, { json: false }));
+    }),
     initCommand(program).action(runInit),
+    sessionsCommand(program).action(async (options: SessionsOptions & { json?: boolean }) => {
+      exitCode = await runSessions(options, createOutput(streams, { json: options.json === true }));
+    }),
+    revokeCommand(program).action(async (handle: string | undefined, options: RevokeOptions & { json?: boolean }) => {
+      exitCode = await runRevoke(handle, options, createOutput(streams, { json: options.json === true }));
+    }),
   ];
   // The first word that is not an option names the command (no program option takes a value).
   const named = argv.find((arg) => !arg.startsWith('-'));

@@ -7,6 +7,7 @@ describe('help texts (golden)', () => {
   it.each([
     ['cogcf', ['--help']],
     ['cogcf-bundle', ['bundle', '--help']],
+    ['cogcf-dev', ['dev', '--help']],
   ] as const)('%s', async (name, args) => {
     const r = runBin('cogcf', args);
     expect(r.status, r.transcript).toBe(0);

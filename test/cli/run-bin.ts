@@ -1,6 +1,6 @@
 // Runs a built bin the way a user does: a separate Node process, no TTY,
 // stdout and stderr kept apart.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -14,14 +14,33 @@ export interface BinResult {
   readonly transcript: string;
 }
 
-export function runBin(bin: 'cogcf' | 'create-cogcf-barrier', args: readonly string[]): BinResult {
+const transcriptOf = (bin: string, args: readonly string[], status: number | null, stdout: string, stderr: string): string =>
+  `$ ${bin} ${args.join(' ')}\n--- exit ${status}\n--- stdout\n${stdout}--- stderr\n${stderr}`;
+
+function binCommand(bin: 'cogcf' | 'create-cogcf-barrier', args: readonly string[]): string[] {
   if (!existsSync(`${ROOT}dist/cli.js`)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
-  const result = spawnSync(process.execPath, [`bin/${bin}.js`, ...args], {
+  return [`bin/${bin}.js`, ...args];
+}
+
+export function runBin(bin: 'cogcf' | 'create-cogcf-barrier', args: readonly string[], env: Readonly<Record<string, string>> = {}): BinResult {
+  const result = spawnSync(process.execPath, binCommand(bin, args), {
     cwd: ROOT,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   });
-  const transcript = `$ ${bin} ${args.join(' ')}\n--- exit ${result.status}\n--- stdout\n${result.stdout}--- stderr\n${result.stderr}`;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, transcript };
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, transcript: transcriptOf(bin, args, result.status, result.stdout, result.stderr) };
+}
+
+/** Like runBin, without blocking this process: for bins that talk to a server the test itself runs. */
+export function runBinAsync(bin: 'cogcf' | 'create-cogcf-barrier', args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<BinResult> {
+  const child = spawn(process.execPath, binCommand(bin, args), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr, transcript: transcriptOf(bin, args, status, stdout, stderr) }));
+  });
 }

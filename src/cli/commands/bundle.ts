@@ -3,11 +3,13 @@
 // infrastructure code (Terraform, CDK, SAM…).
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { barrierFunctions, bundleFunction, writeFunction, type BuiltFunction, type BundledFunction } from '../../bundle/build-functions.js';
+import { buildBarrier, formatBytes } from '../../bundle/build-barrier.js';
+import type { BuiltFunction } from '../../bundle/build-functions.js';
 import { loadBarrierConfig } from '../../config/barrier-config.js';
 import { UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { JSON_SCHEMA_VERSION, type Output } from '../../output.js';
+import { renderTable } from '../render-table.js';
 
 export interface BundleOptions {
   readonly config?: string;
@@ -37,24 +39,10 @@ Example:
     );
 }
 
-const formatBytes = (n: number): string => n.toLocaleString('en');
-
 /** A path as short as it can be while still correct from the current directory. */
 function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
-}
-
-function renderTable(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string {
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, col) => (rightAligned.has(col) ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }
 
 function renderResult(built: readonly BuiltFunction[]): string {
@@ -73,20 +61,7 @@ export async function runBundle(options: BundleOptions, out: Output): Promise<Ex
   const outDir = required(options.out, '--out <dir>');
   const config = await loadBarrierConfig(configPath);
   out.log(`Config ${displayPath(resolve(configPath))} is valid.`);
-  // Both functions build before anything is written: a failure leaves --out as it was.
-  const bundled: BundledFunction[] = [];
-  for (const spec of barrierFunctions(config)) {
-    out.log(`Building the ${spec.name}…`);
-    const fn = await bundleFunction(spec);
-    for (const warning of fn.warnings) out.log(`warning (${fn.name}): ${warning}`);
-    bundled.push(fn);
-  }
-  const built: BuiltFunction[] = [];
-  for (const fn of bundled) {
-    const written = await writeFunction(fn, outDir);
-    out.log(`Wrote the ${fn.name}: ${formatBytes(written.bytes)} B raw, ${formatBytes(written.gzipBytes)} B gzip, ${formatBytes(written.zipBytes)} B zip`);
-    built.push(written);
-  }
+  const built = await buildBarrier(config, outDir, out.log);
   out.result(renderResult(built), {
     schemaVersion: JSON_SCHEMA_VERSION,
     command: 'bundle',

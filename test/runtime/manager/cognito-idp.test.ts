@@ -1,9 +1,17 @@
 // The local Cognito stand-in behaves like Cognito where the manager (and the
 // later browser sandbox) rely on it.
 import { decodeJwt } from 'jose';
-import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CookieJar, LOCAL_ISSUER, SignInRejected, startCognitoIdp, type CognitoIdp } from '../../support/cognito-idp.js';
+import {
+  authorizationRequest,
+  CookieJar,
+  followRedirects,
+  LOCAL_ISSUER,
+  redeemCode,
+  SignInRejected,
+  startCognitoIdp,
+  type CognitoIdp,
+} from '../../support/cognito-idp.js';
 
 const CALLBACK = 'https://app.example.com/_identity/auth';
 const USER = { email: 'carol@example.com', password: 'pw-carol', groups: ['editors'] };
@@ -15,23 +23,8 @@ beforeAll(async () => {
 });
 afterAll(() => idp.close());
 
-async function authorizeUrl(overrides: Record<string, string | undefined> = {}, at: CognitoIdp = idp) {
-  const verifier = oauth.generateRandomCodeVerifier();
-  const params: Record<string, string | undefined> = {
-    response_type: 'code',
-    client_id: 'client-c',
-    redirect_uri: CALLBACK,
-    scope: 'openid email profile',
-    state: 'state-1',
-    nonce: 'nonce-1',
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    ...overrides,
-  };
-  const url = new URL(`${at.url}/oauth2/authorize`);
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(name, value);
-  return { url, verifier };
-}
+const authorizeUrl = (overrides: Record<string, string | undefined> = {}, at: CognitoIdp = idp) =>
+  authorizationRequest(at.url, { client_id: 'client-c', redirect_uri: CALLBACK, ...overrides });
 
 const credentials = { username: USER.email, password: USER.password };
 const logoutUrl = (logoutUri: string, clientId = 'client-c'): string =>
@@ -45,16 +38,11 @@ describe('the local Cognito stand-in', () => {
     expect(callback.origin + callback.pathname).toBe(CALLBACK);
     expect(callback.searchParams.get('state')).toBe('state-1');
     expect(callback.searchParams.get('iss')).toBe(LOCAL_ISSUER);
-    const response = await fetch(`${idp.url}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: callback.searchParams.get('code')!,
-        redirect_uri: CALLBACK,
-        client_id: 'client-c',
-        code_verifier: verifier,
-      }),
+    const response = await redeemCode(`${idp.url}/oauth2/token`, {
+      code: callback.searchParams.get('code')!,
+      redirectUri: CALLBACK,
+      clientId: 'client-c',
+      verifier,
     });
     expect(response.status).toBe(200);
     return decodeJwt(((await response.json()) as { id_token: string }).id_token);
@@ -110,14 +98,7 @@ describe('the local Cognito stand-in', () => {
 
   it('labels its sign-in form the way the browser sandbox will look for it', async () => {
     const { url } = await authorizeUrl();
-    const jar = new CookieJar();
-    let next = url;
-    let response = await fetch(next, { redirect: 'manual' });
-    while (response.status >= 300 && response.status < 400) {
-      jar.store(response.headers.getSetCookie());
-      next = new URL(response.headers.get('location')!, next);
-      response = await fetch(next, { redirect: 'manual', headers: { cookie: jar.header() } });
-    }
+    const { response } = await followRedirects(url, new CookieJar());
     const page = await response.text();
     expect(page).toContain('<label for=username>Username</label>');
     expect(page).toContain('<label for=password>Password</label>');

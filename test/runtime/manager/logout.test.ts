@@ -53,6 +53,13 @@ describe('sign-out', () => {
     expect(await isLive(handle)).toBe(true);
   });
 
+  it('accepts a same-origin POST from a page with Referrer-Policy: no-referrer (Origin: null)', async () => {
+    const { browser, handle } = await signedIn();
+    const result = await browser.request('POST', '/_identity/logout', { origin: 'null', 'sec-fetch-site': 'same-origin' });
+    expect(result.statusCode).toBe(302);
+    expect(await isLive(handle)).toBe(false);
+  });
+
   it('accepts a POST from the other configured origin', async () => {
     const { browser, handle } = await signedIn();
     const result = await browser.request('POST', '/_identity/logout', { origin: 'https://www.example.com', 'sec-fetch-site': 'same-origin' });

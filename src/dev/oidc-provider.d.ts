@@ -1,4 +1,4 @@
-// oidc-provider ships no types; this covers the part test/support/cognito-idp.ts uses.
+// oidc-provider ships no types; this covers the part src/dev/local-idp.ts uses.
 declare module 'oidc-provider' {
   import type { IncomingMessage, ServerResponse } from 'node:http';
 
