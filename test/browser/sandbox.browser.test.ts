@@ -19,7 +19,13 @@ const BOB = { email: 'bob@example.com', password: 'bob-pass' };
 const SCREENSHOTS = process.env.COGCF_UPDATE_SCREENSHOTS ? join(ROOT, 'snapshots', 'screenshots') : join(ROOT, '.out', 'screenshots');
 
 /** An origin that answers with what it received, like a user's own app behind `--origin`. */
-async function startEchoApp(): Promise<{ url: string; requests: { url: string; headers: IncomingHttpHeaders }[]; close(): Promise<void> }> {
+interface EchoApp {
+  readonly url: string;
+  readonly requests: { url: string; headers: IncomingHttpHeaders }[];
+  close(): Promise<void>;
+}
+
+async function startEchoApp(): Promise<EchoApp> {
   const requests: { url: string; headers: IncomingHttpHeaders }[] = [];
   const server: Server = createServer((req, res) => {
     requests.push({ url: req.url ?? '', headers: req.headers });
@@ -45,25 +51,27 @@ async function signIn(page: Page, user: { email: string; password: string }): Pr
 }
 
 /**
- * Reloads until a reload is sent to the login route, or `seconds` pass; the
- * barrier's cache TTL bounds how long that may take. (The hosted UI's own
- * session then signs the viewer in again without a password, as Cognito's
- * does: revoking a session does not end the Cognito session.)
+ * Reloads until the origin stops receiving `handle`, or `seconds` pass; the
+ * barrier's cache TTL bounds how long that may take. The reload is sent to
+ * the login route, and the hosted UI's own session (as Cognito's does: a
+ * revoked barrier session does not end it) signs the viewer straight back in
+ * with a new session.
  */
-async function reloadUntilLogin(page: Page, seconds: number): Promise<boolean> {
-  let sentToLogin = false;
-  const watch = (request: { url(): string }) => {
-    if (new URL(request.url()).pathname === '/_identity/login') sentToLogin = true;
-  };
-  page.on('request', watch);
+async function reloadUntilOriginDrops(page: Page, echo: EchoApp, handle: string, seconds: number): Promise<{ dropped: boolean; seen: string[] }> {
+  const seen: string[] = [];
+  const watch = (response: { url(): string; status(): number }) => void seen.push(`${response.status()} ${new URL(response.url()).pathname}`);
+  page.on('response', watch);
   try {
-    for (const until = Date.now() + seconds * 1000; !sentToLogin && Date.now() < until; ) {
+    for (const until = Date.now() + seconds * 1000; Date.now() < until; ) {
+      const from = echo.requests.length;
       await page.reload();
-      if (!sentToLogin) await page.waitForTimeout(250);
+      const reached = echo.requests.slice(from).map((r) => r.headers['x-barrier-session']);
+      if (reached.length > 0 && !reached.includes(handle)) return { dropped: true, seen };
+      await page.waitForTimeout(250);
     }
-    return sentToLogin;
+    return { dropped: false, seen };
   } finally {
-    page.off('request', watch);
+    page.off('response', watch);
   }
 }
 
@@ -72,7 +80,7 @@ const sessionHandle = async (page: Page): Promise<string> =>
 
 describe('the sandbox in a real browser', () => {
   let stateDir: string;
-  let echo: Awaited<ReturnType<typeof startEchoApp>>;
+  let echo: EchoApp;
   let sandbox: Sandbox;
   let gated: Sandbox | undefined;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -173,7 +181,8 @@ describe('the sandbox in a real browser', () => {
     expect(revoked.status, revoked.transcript).toBe(0);
 
     // --cache-ttl 2: within that (plus a reload) the next request goes to the login route.
-    expect(await reloadUntilLogin(page, 10)).toBe(true);
+    const reloads = await reloadUntilOriginDrops(page, echo, bobs[0]!.handle, 10);
+    expect(reloads.dropped, `responses: ${reloads.seen.join(' ')}`).toBe(true);
     expect(await sessionHandle(page)).not.toBe(bobs[0]!.handle);
     await page.close();
   });
@@ -209,6 +218,7 @@ describe('the sandbox in a real browser', () => {
     await page.goto(`${sandbox.url}/expiring`);
     await signIn(page, BOB);
     await page.waitForURL(`${sandbox.url}/expiring`);
+    const before = await sessionHandle(page);
     // Expire every session in the table the way time would; DynamoDB TTL may not have deleted the row yet.
     const { table } = await readSandboxState();
     const db = createDynamoClient(table, { env: SANDBOX_DB_ENV });
@@ -221,8 +231,8 @@ describe('the sandbox in a real browser', () => {
         ExpressionAttributeValues: { ':past': { N: '1' } },
       });
     }
-    const before = await sessionHandle(page);
-    expect(await reloadUntilLogin(page, 10)).toBe(true);
+    const reloads = await reloadUntilOriginDrops(page, echo, before, 10);
+    expect(reloads.dropped, `responses: ${reloads.seen.join(' ')}`).toBe(true);
     expect(await sessionHandle(page)).not.toBe(before);
     await page.close();
   });
