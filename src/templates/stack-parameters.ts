@@ -1,0 +1,62 @@
+// Parameter values of the two stacks, from the resolved barrier config and
+// the uploaded bundles. CloudFormation list parameters are comma-separated.
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { CogcfError } from '../errors.js';
+
+/** An uploaded bundle: its object in the artifact bucket of the stack's region. */
+export interface Artifact {
+  readonly bucket: string;
+  readonly key: string;
+  /** SHA-256 of the zip, hex. */
+  readonly sha256: string;
+}
+
+export interface ManagerStackInput {
+  readonly config: ResolvedConfig;
+  readonly manager: Artifact;
+  readonly logRetentionDays?: number;
+}
+
+export interface CheckerStackInput {
+  /** The manager stack's `SessionTableArn` output. */
+  readonly sessionTableArn: string;
+  readonly checker: Artifact;
+}
+
+const HTTPS = 'https://';
+
+/** Host names of the configured origins; local `http://` origins cannot be deployed. */
+function deployableHosts(origins: readonly string[]): string[] {
+  return origins.map((origin) => {
+    if (!origin.startsWith(HTTPS)) {
+      throw new CogcfError('ERR_CONFIG_INVALID', `domains: ${origin} is a local address and cannot be deployed`, {
+        hint: 'List only the host names the site is served on (e.g. app.example.com); keep local origins for `cogcf dev`.',
+      });
+    }
+    return origin.slice(HTTPS.length);
+  });
+}
+
+export function managerStackParameters({ config, manager, logRetentionDays }: ManagerStackInput): Record<string, string> {
+  const { cognito, table, origins } = config.manager;
+  return {
+    Domains: deployableHosts(origins).join(','),
+    UserPoolId: cognito.userPoolId,
+    // The manager names one provider to skip the hosted UI's choice; the app
+    // client needs to allow only that one.
+    IdentityProviders: cognito.identityProvider ?? 'COGNITO',
+    SessionTableName: table.name,
+    ArtifactBucket: manager.bucket,
+    ManagerCodeKey: manager.key,
+    ...(logRetentionDays === undefined ? {} : { LogRetentionDays: String(logRetentionDays) }),
+  };
+}
+
+export function checkerStackParameters({ sessionTableArn, checker }: CheckerStackInput): Record<string, string> {
+  return {
+    SessionTableArn: sessionTableArn,
+    ArtifactBucket: checker.bucket,
+    CheckerCodeKey: checker.key,
+    CheckerCodeHash: checker.sha256,
+  };
+}
