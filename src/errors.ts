@@ -16,7 +16,11 @@ export type ErrorCode =
   | 'ERR_BUNDLE_TOO_LARGE'
   | 'ERR_OUTPUT_WRITE'
   | 'ERR_SANDBOX_NOT_RUNNING'
-  | 'ERR_SESSION_TABLE';
+  | 'ERR_SESSION_TABLE'
+  | 'ERR_AWS_AUTH'
+  | 'ERR_AWS_PERMISSION'
+  | 'ERR_AWS'
+  | 'ERR_DEPLOY_FAILED';
 
 // A brand instead of `instanceof`: the built CLI and code loaded from source
 // (tests) may hold two copies of this class.

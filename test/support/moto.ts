@@ -1,0 +1,52 @@
+// A real AWS control-plane stand-in for tests: moto's server (Python, part of
+// this machine image) on 127.0.0.1, reached by the SDK through an endpoint.
+// It is required: a missing moto fails with the install hint, never skips.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export interface Moto {
+  /** e.g. `http://127.0.0.1:41234`: pass as `endpoint`, or as AWS_ENDPOINT_URL to an outside client. */
+  readonly endpoint: string;
+  /** Credentials and settings for SDK clients and outside tools talking to this server. */
+  readonly env: Readonly<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+
+export async function startMoto(): Promise<Moto> {
+  if (spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' }).status !== 0) {
+    throw new Error('moto is not installed: this suite needs `python3 -m moto.server` (pip install "moto[server]")');
+  }
+  const port = await freePort();
+  const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (const until = Date.now() + 15_000; ; ) {
+    if (child.exitCode !== null) throw new Error(`moto.server exited with code ${child.exitCode}`);
+    try {
+      await fetch(`${endpoint}/moto-api/`);
+      break;
+    } catch {
+      if (Date.now() > until) throw new Error('moto.server did not start within 15 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    endpoint,
+    env: { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_DEFAULT_REGION: 'us-east-1', AWS_ENDPOINT_URL: endpoint },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
