@@ -170,4 +170,21 @@ describe('round trip through the built bundles', () => {
     expect(callback.statusCode).toBe(302);
     expect(headerOf(callback, 'location')).toBe(`${SITE}/`);
   });
+
+  it('takes the app client id from COGCF_COGNITO_CLIENT_ID when the deploy stack sets it', async () => {
+    const path = join(out, 'build', 'manager', 'index.js');
+    const load = createRequire(import.meta.url);
+    delete load.cache[load.resolve(path)];
+    process.env.COGCF_COGNITO_CLIENT_ID = 'stackmadeclient';
+    try {
+      const fromStack = (load(path) as { handler: ManagerHandler }).handler;
+      const login = await fromStack(httpEvent('GET', '/_identity/login?path=%2F'));
+      expect(new URL(headerOf(login, 'location')!).searchParams.get('client_id')).toBe('stackmadeclient');
+    } finally {
+      delete process.env.COGCF_COGNITO_CLIENT_ID;
+      delete load.cache[load.resolve(path)];
+    }
+    const baked = await manager(httpEvent('GET', '/_identity/login?path=%2F'));
+    expect(new URL(headerOf(baked, 'location')!).searchParams.get('client_id')).toBe(idp.clientId);
+  });
 });
