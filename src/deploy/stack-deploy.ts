@@ -1,0 +1,185 @@
+// Deploying one stack through a change set: discover the stack, plan the
+// change set, then (unless it is a dry run or there is nothing to do) execute
+// it and stream the stack's events until CloudFormation is done. Only the
+// execute step changes what runs; planning leaves the stack as it was.
+import {
+  DeleteStackCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  type Capability,
+  type CloudFormationClient,
+  type Stack,
+  type StackEvent as SdkStackEvent,
+} from '@aws-sdk/client-cloudformation';
+import { awsErrorName, toCogcfError } from '../aws/errors.js';
+import { CogcfError } from '../errors.js';
+import type { StackParameter } from '../templates/load-template.js';
+import { createChangeSet, deleteChangeSet, waitForChangeSet, type ChangeSummary } from './change-set.js';
+import { pause, readWithRetry } from './poll.js';
+import { eventCursor, firstFailure, isStackEvent, isTerminal, toStackEvent, type EventCursor, type StackEvent } from './stack-events.js';
+
+export interface DeployStackOptions {
+  readonly cloudFormation: CloudFormationClient;
+  readonly stackName: string;
+  readonly template: object;
+  readonly parameters: readonly StackParameter[];
+  /** Defaults to CAPABILITY_IAM: our templates create roles with generated names. */
+  readonly capabilities?: readonly Capability[];
+  /** Plan only: report the changes, then delete the change set. */
+  readonly dryRun?: boolean;
+  readonly onEvent?: (event: StackEvent) => void;
+  /** Epoch milliseconds; names change sets and measures elapsed time. */
+  readonly clock?: () => number;
+  /** Pause between Describe* polls (default 5 s). */
+  readonly pollMs?: number;
+}
+
+export interface StackDeployResult {
+  readonly stackName: string;
+  /** What the change set does (or, on a dry run, would do). */
+  readonly action: 'create' | 'update' | 'none';
+  readonly changes: readonly ChangeSummary[];
+  readonly outputs: Readonly<Record<string, string>>;
+  /** The stack's status afterwards; `NOT_CREATED` after a dry run of a new stack. */
+  readonly status: string;
+  readonly dryRun: boolean;
+}
+
+/** A stack operation CloudFormation ran and rolled back (or could not). */
+export class StackDeployError extends CogcfError {
+  constructor(
+    readonly stackName: string,
+    readonly status: string,
+    readonly failedResource: SdkStackEvent | undefined,
+    message: string,
+    hint: string,
+  ) {
+    super('ERR_DEPLOY_FAILED', message, { hint });
+  }
+}
+
+const DEFAULT_POLL_MS = 5_000;
+
+export async function deployStack(options: DeployStackOptions): Promise<StackDeployResult> {
+  const { cloudFormation, stackName } = options;
+  const clock = options.clock ?? Date.now;
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  const dryRun = options.dryRun ?? false;
+
+  const existing = await discoverStack(cloudFormation, stackName, pollMs);
+  // A REVIEW_IN_PROGRESS stack was never executed: it holds no resources and takes a CREATE change set.
+  const type = existing === undefined || existing.StackStatus === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
+  const changeSetName = `cogcf-${clock()}`;
+  await createChangeSet({
+    cloudFormation,
+    stackName,
+    changeSetName,
+    type,
+    template: options.template,
+    parameters: options.parameters,
+    capabilities: options.capabilities ?? ['CAPABILITY_IAM'],
+  });
+  const plan = await waitForChangeSet(cloudFormation, stackName, changeSetName, pollMs);
+
+  if (plan.empty) {
+    await deleteChangeSet(cloudFormation, stackName, changeSetName);
+    return { stackName, action: 'none', changes: [], outputs: outputsOf(existing), status: existing?.StackStatus ?? 'UNKNOWN', dryRun };
+  }
+  const action = type === 'CREATE' ? 'create' : 'update';
+  if (dryRun) {
+    await deleteChangeSet(cloudFormation, stackName, changeSetName);
+    // The CREATE change set made an empty REVIEW_IN_PROGRESS stack; a plan must leave nothing behind.
+    if (type === 'CREATE') await deleteEmptyStack(cloudFormation, stackName);
+    return { stackName, action, changes: plan.changes, outputs: outputsOf(existing), status: existing?.StackStatus ?? 'NOT_CREATED', dryRun };
+  }
+
+  const cursor = eventCursor(cloudFormation, stackName, pollMs);
+  await cursor.skipHistory();
+  const startedAt = clock();
+  try {
+    await cloudFormation.send(new ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName }));
+  } catch (e) {
+    throw toCogcfError(e, { action: 'cloudformation:ExecuteChangeSet', resource: stackName });
+  }
+  const { status, events } = await followUntilDone(cursor, stackName, pollMs, (event) =>
+    options.onEvent?.(toStackEvent(event, clock() - startedAt)),
+  );
+  if (status !== 'CREATE_COMPLETE' && status !== 'UPDATE_COMPLETE') throw deployFailure(stackName, action, status, events);
+  const deployed = await discoverStack(cloudFormation, stackName, pollMs);
+  return { stackName, action, changes: plan.changes, outputs: outputsOf(deployed), status, dryRun };
+}
+
+async function discoverStack(cloudFormation: CloudFormationClient, stackName: string, pollMs: number): Promise<Stack | undefined> {
+  let stack: Stack | undefined;
+  try {
+    const answer = await readWithRetry(() => cloudFormation.send(new DescribeStacksCommand({ StackName: stackName })), pollMs);
+    stack = answer.Stacks?.[0];
+  } catch (e) {
+    if (awsErrorName(e) === 'ValidationError' && /does not exist/.test(String((e as Error).message))) return undefined;
+    throw toCogcfError(e, { action: 'cloudformation:DescribeStacks', resource: stackName });
+  }
+  const status = stack?.StackStatus;
+  if (status === undefined || status === 'DELETE_COMPLETE') return undefined;
+  if (status === 'ROLLBACK_COMPLETE' || status === 'ROLLBACK_FAILED') {
+    throw new CogcfError('ERR_DEPLOY_FAILED', `Stack ${stackName} is in ${status}: its first creation failed, and such a stack can only be deleted.`, {
+      hint: `Delete it (aws cloudformation delete-stack --stack-name ${stackName}), then deploy again.`,
+    });
+  }
+  if (status === 'UPDATE_ROLLBACK_FAILED') {
+    throw new CogcfError('ERR_DEPLOY_FAILED', `Stack ${stackName} is in UPDATE_ROLLBACK_FAILED and cannot be updated.`, {
+      hint: `Finish the rollback (aws cloudformation continue-update-rollback --stack-name ${stackName}), then deploy again.`,
+    });
+  }
+  if (status !== 'REVIEW_IN_PROGRESS' && !isTerminal(status)) {
+    throw new CogcfError('ERR_DEPLOY_FAILED', `Stack ${stackName} is busy (${status}).`, {
+      hint: 'Wait for the operation in progress to finish (CloudFormation console or describe-stacks), then deploy again.',
+    });
+  }
+  return stack;
+}
+
+async function deleteEmptyStack(cloudFormation: CloudFormationClient, stackName: string): Promise<void> {
+  try {
+    await cloudFormation.send(new DeleteStackCommand({ StackName: stackName }));
+  } catch (e) {
+    throw toCogcfError(e, { action: 'cloudformation:DeleteStack', resource: stackName });
+  }
+}
+
+/** Emits new events until the stack itself reports a terminal status, and returns that status. */
+async function followUntilDone(
+  cursor: EventCursor,
+  stackName: string,
+  pollMs: number,
+  emit: (event: SdkStackEvent) => void,
+): Promise<{ status: string; events: SdkStackEvent[] }> {
+  const events: SdkStackEvent[] = [];
+  for (;;) {
+    for (const event of await cursor.next()) {
+      events.push(event);
+      emit(event);
+      const status = event.ResourceStatus ?? '';
+      if (isStackEvent(event, stackName) && isTerminal(status)) return { status, events };
+    }
+    await pause(pollMs);
+  }
+}
+
+function deployFailure(stackName: string, action: 'create' | 'update', status: string, events: readonly SdkStackEvent[]): StackDeployError {
+  const failed = firstFailure(events, stackName);
+  const cause =
+    failed === undefined
+      ? `it ended in ${status}`
+      : `${failed.LogicalResourceId} (${failed.ResourceType}) ${failed.ResourceStatus}: ${failed.ResourceStatusReason}`;
+  const message = `Stack ${stackName} could not be ${action === 'create' ? 'created' : 'updated'}: ${cause}`;
+  const hint =
+    status === 'UPDATE_ROLLBACK_COMPLETE'
+      ? 'CloudFormation rolled the update back: the previous version keeps running. Fix the cause and deploy again.'
+      : status === 'UPDATE_ROLLBACK_FAILED'
+        ? `The rollback failed too: finish it (aws cloudformation continue-update-rollback --stack-name ${stackName}), fix the cause, and deploy again.`
+        : `Nothing was left running. Fix the cause, delete the failed stack (aws cloudformation delete-stack --stack-name ${stackName}) and deploy again.`;
+  return new StackDeployError(stackName, status, failed, message, hint);
+}
+
+const outputsOf = (stack: Stack | undefined): Record<string, string> =>
+  Object.fromEntries((stack?.Outputs ?? []).flatMap((o) => (o.OutputKey === undefined ? [] : [[o.OutputKey, o.OutputValue ?? '']])));

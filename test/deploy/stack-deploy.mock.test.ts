@@ -1,0 +1,346 @@
+// What moto does not model, with exact CloudFormation answers: failures and
+// rollbacks, the empty change set, throttling, and the event stream's paging.
+import {
+  CloudFormationClient,
+  CloudFormationServiceException,
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  type StackEvent as SdkStackEvent,
+  type StackStatus,
+} from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { isCogcfError } from '../../src/errors.js';
+import { deployStacks } from '../../src/deploy/deploy-stacks.js';
+import { deployStack, StackDeployError, type DeployStackOptions } from '../../src/deploy/stack-deploy.js';
+import type { StackEvent } from '../../src/deploy/stack-events.js';
+
+const cfMock = mockClient(CloudFormationClient);
+const cloudFormation = new CloudFormationClient({ region: 'eu-west-1' });
+const STACK = 'cogcf-manager';
+
+beforeEach(() => {
+  cfMock.reset();
+});
+
+const awsError = (name: string, message: string) =>
+  new CloudFormationServiceException({ name, message, $fault: 'client', $metadata: { httpStatusCode: 400 } });
+const missingStack = () => awsError('ValidationError', `Stack with id ${STACK} does not exist`);
+
+let eventSerial = 0;
+/** An event as DescribeStackEvents returns it; `at` is seconds since the operation began. */
+const event = (logicalId: string, status: string, at: number, reason?: string): SdkStackEvent => ({
+  EventId: `event-${++eventSerial}`,
+  StackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${STACK}/1`,
+  StackName: STACK,
+  LogicalResourceId: logicalId,
+  ResourceType: logicalId === STACK ? 'AWS::CloudFormation::Stack' : `AWS::Test::${logicalId}`,
+  ResourceStatus: status as SdkStackEvent['ResourceStatus'],
+  Timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, at)),
+  ...(reason === undefined ? {} : { ResourceStatusReason: reason }),
+});
+/** DescribeStackEvents answers newest first. */
+const page = (...oldestFirst: SdkStackEvent[]) => ({ StackEvents: [...oldestFirst].reverse() });
+const stack = (status: StackStatus, outputs: Record<string, string> = {}) => ({
+  Stacks: [
+    {
+      StackName: STACK,
+      StackStatus: status,
+      CreationTime: new Date(0),
+      Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+    },
+  ],
+});
+const readyChangeSet = {
+  Status: 'CREATE_COMPLETE' as const,
+  Changes: [
+    { Type: 'Resource' as const, ResourceChange: { Action: 'Add' as const, LogicalResourceId: 'Table', ResourceType: 'AWS::DynamoDB::Table' } },
+    {
+      Type: 'Resource' as const,
+      ResourceChange: { Action: 'Modify' as const, LogicalResourceId: 'Fn', ResourceType: 'AWS::Lambda::Function', Replacement: 'False' as const },
+    },
+  ],
+};
+
+/** A ready change set whose execution shows `during` after the pre-existing `history`. */
+const executionShows = (history: SdkStackEvent, ...during: SdkStackEvent[]) => {
+  cfMock.on(DescribeChangeSetCommand).resolves(readyChangeSet);
+  cfMock.on(DescribeStackEventsCommand).resolvesOnce(page(history)).resolves(page(history, ...during));
+};
+
+const options = (extra: Partial<DeployStackOptions> = {}): DeployStackOptions => {
+  let now = 1_000;
+  return { cloudFormation, stackName: STACK, template: { Resources: {} }, parameters: [], pollMs: 0, clock: () => (now += 10), ...extra };
+};
+
+const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> => promise.then(() => expect.fail('expected a rejection'), (e: unknown) => e);
+
+describe('deployStack with a mocked CloudFormation', () => {
+  it('creates a missing stack: change set CREATE, waits for it, executes, streams events, reads outputs', async () => {
+    const review = event(STACK, 'REVIEW_IN_PROGRESS', 0, 'User Initiated');
+    const started = event(STACK, 'CREATE_IN_PROGRESS', 1, 'User Initiated');
+    const table = event('Table', 'CREATE_COMPLETE', 2);
+    const done = event(STACK, 'CREATE_COMPLETE', 3);
+    cfMock
+      .on(DescribeStacksCommand)
+      .rejectsOnce(missingStack())
+      .resolves(stack('CREATE_COMPLETE', { TableName: 'sessions', ClientId: 'abc' }));
+    cfMock.on(DescribeChangeSetCommand).resolvesOnce({ Status: 'CREATE_PENDING' }).resolvesOnce({ Status: 'CREATE_IN_PROGRESS' }).resolves(readyChangeSet);
+    cfMock
+      .on(DescribeStackEventsCommand)
+      .resolvesOnce(page(review))
+      .resolvesOnce(page(review, started))
+      .resolves(page(review, started, table, done));
+    const seen: StackEvent[] = [];
+
+    const result = await deployStack(options({ onEvent: (e) => seen.push(e), parameters: [{ ParameterKey: 'A', ParameterValue: 'b' }] }));
+
+    expect(result).toEqual({
+      stackName: STACK,
+      action: 'create',
+      status: 'CREATE_COMPLETE',
+      dryRun: false,
+      outputs: { TableName: 'sessions', ClientId: 'abc' },
+      changes: [
+        { logicalId: 'Table', resourceType: 'AWS::DynamoDB::Table', action: 'Add' },
+        { logicalId: 'Fn', resourceType: 'AWS::Lambda::Function', action: 'Modify', replacement: 'False' },
+      ],
+    });
+    expect(cfMock).toHaveReceivedCommandWith(CreateChangeSetCommand, {
+      StackName: STACK,
+      ChangeSetType: 'CREATE',
+      ChangeSetName: 'cogcf-1010',
+      TemplateBody: '{"Resources":{}}',
+      Capabilities: ['CAPABILITY_IAM'],
+      Parameters: [{ ParameterKey: 'A', ParameterValue: 'b' }],
+    });
+    expect(cfMock).toHaveReceivedCommandTimes(DescribeChangeSetCommand, 3);
+    expect(cfMock).toHaveReceivedCommandExactlyOnceWith(ExecuteChangeSetCommand, { StackName: STACK, ChangeSetName: 'cogcf-1010' });
+    // Oldest first, each once, nothing from before execution; elapsed time from the injected clock.
+    expect(seen).toEqual([
+      { logicalId: STACK, type: 'AWS::CloudFormation::Stack', status: 'CREATE_IN_PROGRESS', reason: 'User Initiated', elapsedMs: 10 },
+      { logicalId: 'Table', type: 'AWS::Test::Table', status: 'CREATE_COMPLETE', elapsedMs: 20 },
+      { logicalId: STACK, type: 'AWS::CloudFormation::Stack', status: 'CREATE_COMPLETE', elapsedMs: 30 },
+    ]);
+  });
+
+  it('reuses a REVIEW_IN_PROGRESS leftover with a CREATE change set', async () => {
+    cfMock.on(DescribeStacksCommand).resolves(stack('REVIEW_IN_PROGRESS'));
+    cfMock.on(DescribeChangeSetCommand).resolves(readyChangeSet);
+
+    const result = await deployStack(options({ dryRun: true }));
+
+    expect(result.action).toBe('create');
+    expect(cfMock).toHaveReceivedCommandWith(CreateChangeSetCommand, { ChangeSetType: 'CREATE' });
+  });
+
+  it('treats the "didn\'t contain changes" change set as success: deleted, never executed, outputs kept', async () => {
+    cfMock.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE', { TableName: 'sessions' }));
+    cfMock.on(DescribeChangeSetCommand).resolves({
+      Status: 'FAILED',
+      StatusReason: "The submitted information didn't contain changes. Submit different information to create a change set.",
+    });
+
+    const result = await deployStack(options());
+
+    expect(result).toEqual({ stackName: STACK, action: 'none', changes: [], outputs: { TableName: 'sessions' }, status: 'UPDATE_COMPLETE', dryRun: false });
+    expect(cfMock).toHaveReceivedCommandWith(CreateChangeSetCommand, { ChangeSetType: 'UPDATE' });
+    expect(cfMock).toHaveReceivedCommandExactlyOnceWith(DeleteChangeSetCommand, { StackName: STACK, ChangeSetName: 'cogcf-1010' });
+    expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
+  });
+
+  it('treats "No updates are to be performed." the same way', async () => {
+    cfMock.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
+    cfMock.on(DescribeChangeSetCommand).resolves({ Status: 'FAILED', StatusReason: 'No updates are to be performed.' });
+
+    expect((await deployStack(options())).action).toBe('none');
+    expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
+  });
+
+  it('fails, without executing, on a change set that failed for another reason', async () => {
+    cfMock.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
+    cfMock.on(DescribeChangeSetCommand).resolves({ Status: 'FAILED', StatusReason: 'Requires capabilities : [CAPABILITY_NAMED_IAM]' });
+
+    const error = await rejectionOf(deployStack(options()));
+
+    expect(isCogcfError(error) && error.code).toBe('ERR_DEPLOY_FAILED');
+    expect((error as Error).message).toContain('Requires capabilities : [CAPABILITY_NAMED_IAM]');
+    expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
+  });
+
+  it('dry run of an update lists the changes, deletes the change set and keeps the stack', async () => {
+    cfMock.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE', { TableName: 'sessions' }));
+    cfMock.on(DescribeChangeSetCommand).resolves(readyChangeSet);
+
+    const result = await deployStack(options({ dryRun: true }));
+
+    expect(result).toMatchObject({ action: 'update', status: 'UPDATE_COMPLETE', dryRun: true, outputs: { TableName: 'sessions' } });
+    expect(result.changes).toHaveLength(2);
+    expect(cfMock).toHaveReceivedCommandOnce(DeleteChangeSetCommand);
+    expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
+    expect(cfMock).not.toHaveReceivedCommand(DeleteStackCommand);
+  });
+
+  it('names the first failing resource when a new stack rolls back, not the ones cancelled because of it', async () => {
+    cfMock.on(DescribeStacksCommand).rejects(missingStack());
+    executionShows(
+      event(STACK, 'REVIEW_IN_PROGRESS', 0),
+      event(STACK, 'CREATE_IN_PROGRESS', 1, 'User Initiated'),
+      event('Role', 'CREATE_FAILED', 2, 'Resource creation cancelled'),
+      event('Table', 'CREATE_FAILED', 3, 'Table already exists: cogcf-sessions'),
+      event('Fn', 'CREATE_FAILED', 4, 'Role is invalid'),
+      event(STACK, 'ROLLBACK_IN_PROGRESS', 5, 'The following resource(s) failed to create: [Table, Fn].'),
+      event(STACK, 'ROLLBACK_COMPLETE', 6),
+    );
+
+    const error = await rejectionOf(deployStack(options()));
+
+    expect(error).toBeInstanceOf(StackDeployError);
+    const failure = error as StackDeployError;
+    expect(failure.code).toBe('ERR_DEPLOY_FAILED');
+    expect(failure.status).toBe('ROLLBACK_COMPLETE');
+    expect(failure.failedResource?.LogicalResourceId).toBe('Table');
+    expect(failure.message).toBe(
+      `Stack ${STACK} could not be created: Table (AWS::Test::Table) CREATE_FAILED: Table already exists: cogcf-sessions`,
+    );
+    expect(failure.hint).toContain(`delete-stack --stack-name ${STACK}`);
+  });
+
+  it('says the previous version keeps running when an update rolls back', async () => {
+    cfMock.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
+    executionShows(
+      event(STACK, 'UPDATE_COMPLETE', 0),
+      event(STACK, 'UPDATE_IN_PROGRESS', 1),
+      event('Fn', 'UPDATE_FAILED', 2, 'Resource handler returned message: "Code storage limit exceeded"'),
+      event(STACK, 'UPDATE_ROLLBACK_IN_PROGRESS', 3),
+      event(STACK, 'UPDATE_ROLLBACK_COMPLETE', 4),
+    );
+
+    const error = (await rejectionOf(deployStack(options()))) as StackDeployError;
+
+    expect(error.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(error.message).toContain('could not be updated: Fn (AWS::Test::Fn) UPDATE_FAILED: Resource handler returned message');
+    expect(error.hint).toContain('the previous version keeps running');
+  });
+
+  it('refuses a ROLLBACK_COMPLETE stack before planning anything, pointing at delete-stack', async () => {
+    cfMock.on(DescribeStacksCommand).resolves(stack('ROLLBACK_COMPLETE'));
+
+    const error = await rejectionOf(deployStack(options()));
+
+    expect(isCogcfError(error) && error.code).toBe('ERR_DEPLOY_FAILED');
+    expect((error as Error).message).toContain('ROLLBACK_COMPLETE');
+    expect(isCogcfError(error) && error.hint).toContain(`aws cloudformation delete-stack --stack-name ${STACK}`);
+    expect(cfMock).not.toHaveReceivedCommand(CreateChangeSetCommand);
+  });
+
+  it('refuses a stack that is busy with another operation', async () => {
+    cfMock.on(DescribeStacksCommand).resolves(stack('UPDATE_IN_PROGRESS'));
+
+    const error = await rejectionOf(deployStack(options()));
+
+    expect((error as Error).message).toContain('is busy (UPDATE_IN_PROGRESS)');
+    expect(cfMock).not.toHaveReceivedCommand(CreateChangeSetCommand);
+  });
+
+  it('keeps watching through throttled Describe* calls', async () => {
+    const throttled = () => awsError('Throttling', 'Rate exceeded');
+    const before = event(STACK, 'UPDATE_COMPLETE', 0);
+    cfMock.on(DescribeStacksCommand).rejectsOnce(throttled()).resolves(stack('UPDATE_COMPLETE', { A: '1' }));
+    cfMock.on(DescribeChangeSetCommand).rejectsOnce(throttled()).resolves(readyChangeSet);
+    cfMock
+      .on(DescribeStackEventsCommand)
+      .resolvesOnce(page(before))
+      .rejectsOnce(throttled())
+      .rejectsOnce(throttled())
+      .resolves(page(before, event(STACK, 'UPDATE_IN_PROGRESS', 1), event(STACK, 'UPDATE_COMPLETE', 2)));
+    const seen: StackEvent[] = [];
+
+    const result = await deployStack(options({ onEvent: (e) => seen.push(e) }));
+
+    expect(result).toMatchObject({ action: 'update', status: 'UPDATE_COMPLETE', outputs: { A: '1' } });
+    expect(seen.map((e) => e.status)).toEqual(['UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE']);
+    expect(cfMock).toHaveReceivedCommandTimes(DescribeStackEventsCommand, 4);
+  });
+
+  it('gives up with ERR_AWS when throttling does not stop', async () => {
+    cfMock.on(DescribeStacksCommand).rejects(awsError('Throttling', 'Rate exceeded'));
+
+    const error = await rejectionOf(deployStack(options()));
+
+    expect(isCogcfError(error) && error.code).toBe('ERR_AWS');
+    expect((error as Error).message).toContain('cloudformation:DescribeStacks');
+    expect(cfMock).toHaveReceivedCommandTimes(DescribeStacksCommand, 5);
+  });
+
+  it('does not retry errors that are not throttling', async () => {
+    cfMock.on(DescribeStacksCommand).rejects(awsError('AccessDenied', 'not allowed'));
+
+    const error = await rejectionOf(deployStack(options()));
+
+    expect(isCogcfError(error) && error.code).toBe('ERR_AWS_PERMISSION');
+    expect(cfMock).toHaveReceivedCommandTimes(DescribeStacksCommand, 1);
+  });
+
+  it('streams events across pages and polls, oldest first, each once, never replaying history', async () => {
+    const [old1, old2, old3] = [event('Old', 'UPDATE_COMPLETE', 0), event('Old', 'UPDATE_COMPLETE', 1), event('Old', 'UPDATE_COMPLETE', 2)];
+    const begin = event(STACK, 'UPDATE_IN_PROGRESS', 10);
+    const a = event('A', 'UPDATE_IN_PROGRESS', 11);
+    const b = event('B', 'UPDATE_IN_PROGRESS', 12);
+    const aDone = event('A', 'UPDATE_COMPLETE', 13);
+    const end = event(STACK, 'UPDATE_COMPLETE', 14);
+    cfMock.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
+    cfMock.on(DescribeChangeSetCommand).resolves(readyChangeSet);
+    cfMock
+      .on(DescribeStackEventsCommand)
+      // History, two pages: both read so that every old event is known.
+      .resolvesOnce({ ...page(old2, old3), NextToken: 'h2' })
+      .resolvesOnce(page(old1))
+      // Poll 1: the first page is all new, so the next is read; it reaches history, so paging stops.
+      .resolvesOnce({ ...page(begin, a), NextToken: 'p2' })
+      .resolvesOnce({ ...page(old2, old3), NextToken: 'p3' })
+      // Poll 2: nothing new. Poll 3: overlaps what was already seen.
+      .resolvesOnce(page(old1, old2, old3, begin, a))
+      .resolves(page(old1, old2, old3, begin, a, b, aDone, end));
+    const seen: string[] = [];
+
+    await deployStack(options({ onEvent: (e) => seen.push(`${e.logicalId} ${e.status}`) }));
+
+    expect(seen).toEqual([`${STACK} UPDATE_IN_PROGRESS`, 'A UPDATE_IN_PROGRESS', 'B UPDATE_IN_PROGRESS', 'A UPDATE_COMPLETE', `${STACK} UPDATE_COMPLETE`]);
+    expect(cfMock).toHaveReceivedNthCommandWith(DescribeStackEventsCommand, 2, { StackName: STACK, NextToken: 'h2' });
+    expect(cfMock).toHaveReceivedNthCommandWith(DescribeStackEventsCommand, 4, { StackName: STACK, NextToken: 'p2' });
+    expect(cfMock).not.toHaveReceivedCommandWith(DescribeStackEventsCommand, { NextToken: 'p3' });
+    expect(cfMock).toHaveReceivedCommandTimes(DescribeStackEventsCommand, 6);
+  });
+});
+
+describe('deployStacks', () => {
+  it('runs stacks in parallel, one failure leaving the other to finish, events named by stack', async () => {
+    const [other, otherClient] = ['cogcf-checker', new CloudFormationClient({ region: 'us-east-1' })];
+    cfMock.on(DescribeStacksCommand, { StackName: STACK }).resolves(stack('ROLLBACK_COMPLETE'));
+    cfMock.on(DescribeStacksCommand, { StackName: other }).resolves({ Stacks: [{ StackName: other, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(0), Outputs: [{ OutputKey: 'VersionArn', OutputValue: 'arn:1' }] }] });
+    cfMock.on(DescribeChangeSetCommand).resolves(readyChangeSet);
+    const history = { ...event(other, 'UPDATE_COMPLETE', 0), ResourceType: 'AWS::CloudFormation::Stack' };
+    const done = { ...event(other, 'UPDATE_COMPLETE', 1), ResourceType: 'AWS::CloudFormation::Stack' };
+    cfMock.on(DescribeStackEventsCommand, { StackName: other }).resolvesOnce(page(history)).resolves(page(history, done));
+    const seen: string[] = [];
+
+    const outcomes = await deployStacks(
+      [options(), options({ cloudFormation: otherClient, stackName: other })],
+      (e) => seen.push(`${e.stackName}: ${e.logicalId} ${e.status}`),
+    );
+
+    expect(outcomes).toHaveLength(2);
+    const [failed, deployed] = outcomes;
+    expect(failed).toMatchObject({ stackName: STACK, ok: false });
+    expect(failed?.ok === false && isCogcfError(failed.error) && failed.error.code).toBe('ERR_DEPLOY_FAILED');
+    expect(deployed).toMatchObject({ stackName: other, ok: true, result: { action: 'update', outputs: { VersionArn: 'arn:1' } } });
+    expect(seen).toEqual([`${other}: ${other} UPDATE_COMPLETE`]);
+  });
+});
