@@ -8,6 +8,7 @@ import { ExitCode } from '../exit-codes.js';
 import { createOutput, JSON_SCHEMA_VERSION, type Streams } from '../output.js';
 import { packageVersion } from '../package-info.js';
 import { bundleCommand, runBundle, type BundleOptions } from './commands/bundle.js';
+import { deployCommand, runDeploy, type DeployOptions } from './commands/deploy.js';
 import { devCommand, runDev, type DevOptions } from './commands/dev.js';
 import { initCommand, runInit } from './commands/init.js';
 import { revokeCommand, runRevoke, type RevokeOptions } from './commands/revoke.js';
@@ -16,7 +17,7 @@ import { runSessions, sessionsCommand, type SessionsOptions } from './commands/s
 const EXIT_CODES_HELP = `
 Exit codes:
   0  success
-  1  the operation failed (for example a build or write error)
+  1  the operation failed (for example a build error, or a stack that failed to deploy)
   2  usage or config error: bad flags, or a config file that is missing or invalid (nothing was attempted)
 
 Set --verbose to see stack traces.`;
@@ -83,6 +84,9 @@ export async function run(argv: readonly string[], streams: Streams): Promise<Ex
   const commands = [
     bundleCommand(program).action(async (options: BundleOptions & { json?: boolean }) => {
       exitCode = await runBundle(options, createOutput(streams, { json: options.json === true }));
+    }),
+    deployCommand(program).action(async (options: DeployOptions & { json?: boolean }) => {
+      exitCode = await runDeploy(options, createOutput(streams, { json: options.json === true }));
     }),
     devCommand(program).action(async (options: DevOptions) => {
       exitCode = await runDev(options, createOutput(streams, { json: false }));

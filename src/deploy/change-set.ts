@@ -8,7 +8,7 @@ import {
   type CloudFormationClient,
   type DescribeChangeSetCommandOutput,
 } from '@aws-sdk/client-cloudformation';
-import { toCogcfError } from '../aws/errors.js';
+import { awsErrorName, toCogcfError } from '../aws/errors.js';
 import { CogcfError } from '../errors.js';
 import type { StackParameter } from '../templates/load-template.js';
 import { pause, readWithRetry } from './poll.js';
@@ -41,7 +41,12 @@ const TEMPLATE_BODY_LIMIT = 51_200;
 // How CloudFormation says "nothing to do": a FAILED change set with one of these reasons.
 const NO_CHANGES = /didn't contain changes|No updates are to be performed/i;
 
-export async function createChangeSet(request: ChangeSetRequest): Promise<void> {
+/**
+ * Creates the change set; false when CloudFormation refuses it at once
+ * because nothing would change (it may answer "No updates are to be
+ * performed" as a ValidationError instead of a FAILED change set).
+ */
+export async function createChangeSet(request: ChangeSetRequest): Promise<boolean> {
   const { cloudFormation, stackName, changeSetName } = request;
   const body = JSON.stringify(request.template);
   if (Buffer.byteLength(body) > TEMPLATE_BODY_LIMIT) {
@@ -61,8 +66,10 @@ export async function createChangeSet(request: ChangeSetRequest): Promise<void> 
       }),
     );
   } catch (e) {
+    if (awsErrorName(e) === 'ValidationError' && NO_CHANGES.test(String((e as Error).message))) return false;
     throw toCogcfError(e, { action: 'cloudformation:CreateChangeSet', resource: stackName });
   }
+  return true;
 }
 
 /** Polls until the change set is ready; an empty one is an outcome, any other failure throws. */

@@ -70,7 +70,7 @@ export async function deployStack(options: DeployStackOptions): Promise<StackDep
   // A REVIEW_IN_PROGRESS stack was never executed: it holds no resources and takes a CREATE change set.
   const type = existing === undefined || existing.StackStatus === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
   const changeSetName = `cogcf-${clock()}`;
-  await createChangeSet({
+  const created = await createChangeSet({
     cloudFormation,
     stackName,
     changeSetName,
@@ -79,10 +79,10 @@ export async function deployStack(options: DeployStackOptions): Promise<StackDep
     parameters: options.parameters,
     capabilities: options.capabilities ?? ['CAPABILITY_IAM'],
   });
-  const plan = await waitForChangeSet(cloudFormation, stackName, changeSetName, pollMs);
+  const plan = created ? await waitForChangeSet(cloudFormation, stackName, changeSetName, pollMs) : ({ empty: true } as const);
 
   if (plan.empty) {
-    await deleteChangeSet(cloudFormation, stackName, changeSetName);
+    if (created) await deleteChangeSet(cloudFormation, stackName, changeSetName);
     return { stackName, action: 'none', changes: [], outputs: outputsOf(existing), status: existing?.StackStatus ?? 'UNKNOWN', dryRun };
   }
   const action = type === 'CREATE' ? 'create' : 'update';

@@ -8,6 +8,7 @@ describe('help texts (golden)', () => {
     ['cogcf', ['--help']],
     ['cogcf-bundle', ['bundle', '--help']],
     ['cogcf-dev', ['dev', '--help']],
+    ['cogcf-deploy', ['deploy', '--help']],
   ] as const)('%s', async (name, args) => {
     const r = runBin('cogcf', args);
     expect(r.status, r.transcript).toBe(0);

@@ -163,6 +163,18 @@ describe('deployStack with a mocked CloudFormation', () => {
     expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
   });
 
+  it('treats a change set refused at once with "No updates are to be performed." (a ValidationError) as success', async () => {
+    cfMock.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE', { TableName: 'sessions' }));
+    cfMock.on(CreateChangeSetCommand).rejects(Object.assign(new Error('No updates are to be performed.'), { name: 'ValidationError' }));
+
+    const result = await deployStack(options());
+
+    expect(result).toEqual({ stackName: STACK, action: 'none', changes: [], outputs: { TableName: 'sessions' }, status: 'UPDATE_COMPLETE', dryRun: false });
+    expect(cfMock).not.toHaveReceivedCommand(DescribeChangeSetCommand);
+    expect(cfMock).not.toHaveReceivedCommand(DeleteChangeSetCommand);
+    expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
+  });
+
   it('fails, without executing, on a change set that failed for another reason', async () => {
     cfMock.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
     cfMock.on(DescribeChangeSetCommand).resolves({ Status: 'FAILED', StatusReason: 'Requires capabilities : [CAPABILITY_NAMED_IAM]' });

@@ -1,0 +1,153 @@
+// `cogcf deploy --config <file> --yes`: builds both functions from the barrier
+// config, uploads them, and deploys the manager stack (the config's table
+// region) and the checker stack (us-east-1) in parallel, streaming their
+// events to stderr. `--dry-run` shows the change sets instead.
+import type { Command } from 'commander';
+import { loadBarrierConfig } from '../../config/barrier-config.js';
+import { deployBarrier, DEFAULT_STACK_PREFIX, type BarrierDeployment, type DeployedStack } from '../../deploy/deploy-barrier.js';
+import type { NamedStackEvent } from '../../deploy/deploy-stacks.js';
+import { StackDeployError } from '../../deploy/stack-deploy.js';
+import { isCogcfError, UsageError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
+import { JSON_SCHEMA_VERSION, type Output } from '../../output.js';
+import { renderTable } from '../render-table.js';
+
+export interface DeployOptions {
+  readonly config?: string;
+  readonly yes?: boolean;
+  readonly dryRun?: boolean;
+  readonly stackPrefix?: string;
+}
+
+const USAGE_HINT = 'Run `cogcf deploy --help` for usage.';
+// CloudFormation stack names: a letter, then letters, digits and hyphens, at
+// most 128 characters; the longest suffix we add is `-manager`.
+const STACK_PREFIX = /^[A-Za-z][A-Za-z0-9-]{0,119}$/;
+
+/** Adds `deploy` to `program`; the caller attaches the action. */
+export function deployCommand(program: Command): Command {
+  return program
+    .command('deploy')
+    .description('Deploy the barrier: the manager stack in the session table region and the checker stack in us-east-1.')
+    .option('--config <file>', 'barrier config file (JSON); see templates/barrier.example.json (required)')
+    .option('--yes', 'deploy without asking (required to deploy: this version never prompts)')
+    .option('--dry-run', "show each stack's change set and change no stack (the bundles are still uploaded)")
+    .option('--stack-prefix <prefix>', 'stacks are named <prefix>-manager and <prefix>-checker', DEFAULT_STACK_PREFIX)
+    .option('--json', 'print the result as one JSON document on stdout')
+    .addHelpText(
+      'after',
+      `
+Uses the AWS credentials and settings of the environment (AWS_PROFILE, AWS_ENDPOINT_URL, …).
+Stack events are streamed to stderr; the result (each stack's action and outputs) goes to stdout.
+A stack that fails is rolled back by CloudFormation and named with its first failing resource;
+the other stack's result is still reported, and the exit code is 1.
+
+Examples:
+  cogcf deploy --config barrier.json --dry-run
+  cogcf deploy --config barrier.json --yes --json`,
+    );
+}
+
+function checkOptions(options: DeployOptions): { configPath: string; stackPrefix: string } {
+  if (options.config === undefined) throw new UsageError('missing --config <file>', { hint: USAGE_HINT });
+  if (options.yes !== true && options.dryRun !== true) {
+    throw new UsageError('deploying needs --yes (this version never prompts)', {
+      hint: 'Add --yes to deploy, or --dry-run to see the change sets first.',
+    });
+  }
+  const stackPrefix = options.stackPrefix ?? DEFAULT_STACK_PREFIX;
+  if (!STACK_PREFIX.test(stackPrefix)) {
+    throw new UsageError(`--stack-prefix "${stackPrefix}" is not usable in a stack name: start with a letter, then letters, digits and "-" (at most 120)`, {
+      hint: USAGE_HINT,
+    });
+  }
+  return { configPath: options.config, stackPrefix };
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
+
+const progressLine = (e: NamedStackEvent): string =>
+  `+${seconds(e.elapsedMs)} ${e.stackName} ${e.logicalId} (${e.type}) ${e.status}${e.reason === undefined ? '' : `: ${e.reason}`}`;
+
+/** A failed stack, as both outputs show it. */
+function failureOf(error: unknown): { code: string; message: string; hint?: string; failedResource?: { logicalId: string; type: string; status: string; reason: string } } {
+  if (!isCogcfError(error)) return { code: 'ERR_UNEXPECTED', message: error instanceof Error ? error.message : String(error) };
+  const failed = error instanceof StackDeployError ? error.failedResource : undefined;
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+    ...(failed === undefined
+      ? {}
+      : {
+          failedResource: {
+            logicalId: failed.LogicalResourceId ?? '?',
+            type: failed.ResourceType ?? '?',
+            status: failed.ResourceStatus ?? '?',
+            reason: failed.ResourceStatusReason ?? '',
+          },
+        }),
+  };
+}
+
+function stackJson({ role, region, outcome }: DeployedStack): object {
+  const base = { stackName: outcome.stackName, role, region, ok: outcome.ok };
+  if (!outcome.ok) return { ...base, error: failureOf(outcome.error) };
+  const { action, status, changes, outputs } = outcome.result;
+  return { ...base, action, status, changes, outputs };
+}
+
+function renderHuman(deployment: BarrierDeployment, dryRun: boolean): string {
+  const summary = renderTable([
+    ['stack', 'region', dryRun ? 'would' : 'action', 'status'],
+    ...deployment.stacks.map(({ region, outcome }) =>
+      outcome.ok ? [outcome.stackName, region, outcome.result.action, outcome.result.status] : [outcome.stackName, region, 'failed', '-'],
+    ),
+  ]);
+  const sections = [summary];
+  for (const { outcome } of deployment.stacks) {
+    if (!outcome.ok) continue;
+    const { changes, outputs } = outcome.result;
+    if (dryRun && changes.length > 0) {
+      const rows = changes.map((c) => [c.logicalId, c.resourceType, c.action, c.replacement ?? '-']);
+      sections.push(`Change set of ${outcome.stackName}:\n${renderTable([['resource', 'type', 'action', 'replacement'], ...rows])}`);
+    }
+    const entries = Object.entries(outputs);
+    if (!dryRun) {
+      sections.push(
+        entries.length === 0
+          ? `Outputs of ${outcome.stackName}: none reported`
+          : `Outputs of ${outcome.stackName}:\n${renderTable([['output', 'value'], ...entries.map(([k, v]) => [k, v])])}`,
+      );
+    }
+  }
+  return sections.join('\n\n');
+}
+
+export async function runDeploy(options: DeployOptions, out: Output): Promise<ExitCode> {
+  const { configPath, stackPrefix } = checkOptions(options);
+  const dryRun = options.dryRun === true;
+  const config = await loadBarrierConfig(configPath);
+  if (!dryRun) out.log('Deploying (auto-confirmed by --yes).');
+
+  const deployment = await deployBarrier({ config, stackPrefix, dryRun, log: out.log, onEvent: (e) => out.log(progressLine(e)) });
+
+  if (dryRun) out.log('Dry run: no stack was changed (the bundles were uploaded to the artifact buckets; their keys are content hashes).');
+  const failed = deployment.stacks.filter((s) => !s.outcome.ok);
+  for (const { outcome } of failed) {
+    if (outcome.ok) continue;
+    const failure = failureOf(outcome.error);
+    out.log(`error: ${failure.message}`);
+    if (failure.hint !== undefined) out.log(`hint: ${failure.hint}`);
+  }
+  out.result(renderHuman(deployment, dryRun), {
+    schemaVersion: JSON_SCHEMA_VERSION,
+    command: 'deploy',
+    ok: failed.length === 0,
+    dryRun,
+    accountId: deployment.accountId,
+    artifacts: deployment.artifacts,
+    stacks: deployment.stacks.map(stackJson),
+  });
+  return failed.length === 0 ? ExitCode.Success : ExitCode.Failure;
+}

@@ -1,0 +1,138 @@
+// The whole barrier, deployed: who am I (STS) → build both bundles → plan
+// both stacks (pure; a config that cannot be deployed fails here, before
+// anything is created) → make sure the artifact buckets exist → upload the
+// zips → run both stacks' change sets in parallel. The checker stack is told
+// the session table's ARN up front (it is fixed by account, region and name),
+// so it does not wait for the manager stack's outputs.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { awsClients, type AwsClients } from '../aws/clients.js';
+import { toCogcfError } from '../aws/errors.js';
+import { buildBarrier } from '../bundle/build-barrier.js';
+import type { BuiltFunction } from '../bundle/build-functions.js';
+import type { ResolvedConfig } from '../config/resolve-config.js';
+import { loadTemplate, renderStack } from '../templates/load-template.js';
+import { checkerStackParameters, managerStackParameters, type Artifact } from '../templates/stack-parameters.js';
+import { artifactBucketName, ensureArtifactBucket } from './artifact-bucket.js';
+import { deployStacks, type NamedStackEvent, type StackOutcome, type StackSpec } from './deploy-stacks.js';
+import { artifactKey, uploadArtifact, type UploadedArtifact } from './upload-artifacts.js';
+
+/** Lambda@Edge functions can only be created here. */
+export const CHECKER_REGION = 'us-east-1';
+export const DEFAULT_STACK_PREFIX = 'cogcf';
+
+export interface DeployBarrierOptions {
+  readonly config: ResolvedConfig;
+  readonly stackPrefix: string;
+  /** Plan only: change sets are created, shown and deleted; artifacts are still uploaded. */
+  readonly dryRun: boolean;
+  readonly log: (line: string) => void;
+  readonly onEvent: (event: NamedStackEvent) => void;
+  /** Overrides AWS_ENDPOINT_URL for every client. */
+  readonly endpoint?: string;
+}
+
+export interface DeployedStack {
+  readonly role: 'manager' | 'checker';
+  readonly region: string;
+  readonly outcome: StackOutcome;
+}
+
+export interface BarrierDeployment {
+  readonly accountId: string;
+  readonly artifacts: { readonly manager: UploadedArtifact; readonly checker: UploadedArtifact };
+  readonly stacks: readonly DeployedStack[];
+}
+
+interface Identity {
+  readonly accountId: string;
+  /** `aws`, `aws-cn`, `aws-us-gov`: from the caller's own ARN. */
+  readonly partition: string;
+}
+
+async function whoAmI(clients: AwsClients): Promise<Identity> {
+  try {
+    const { Account, Arn } = await clients.sts.send(new GetCallerIdentityCommand({}));
+    if (Account === undefined) throw new Error('GetCallerIdentity returned no account');
+    return { accountId: Account, partition: Arn?.split(':')[1] ?? 'aws' };
+  } catch (e) {
+    throw toCogcfError(e, { action: 'sts:GetCallerIdentity' });
+  }
+}
+
+async function buildInTempDir(config: ResolvedConfig, log: (line: string) => void): Promise<{ dir: string; manager: BuiltFunction; checker: BuiltFunction }> {
+  const dir = await mkdtemp(join(tmpdir(), 'cogcf-deploy-'));
+  try {
+    const built = await buildBarrier(config, dir, log);
+    const named = (name: string): BuiltFunction => {
+      const fn = built.find((f) => f.name === name);
+      if (fn === undefined) throw new Error(`buildBarrier built no ${name}`);
+      return fn;
+    };
+    // The zips are read again for the upload, so the directory lives until then.
+    return { dir, manager: named('manager'), checker: named('checker') };
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Where a bundle will live: content-addressed, so known before it is uploaded. */
+const plannedArtifact = (accountId: string, region: string, fn: BuiltFunction): Artifact => ({
+  bucket: artifactBucketName(accountId, region),
+  key: artifactKey(fn.name, fn.sha256),
+  sha256: fn.sha256,
+});
+
+async function upload(clients: AwsClients, accountId: string, fn: BuiltFunction, log: (line: string) => void): Promise<UploadedArtifact> {
+  const { bucket, changes } = await ensureArtifactBucket(clients, accountId);
+  for (const change of changes) log(`Artifact bucket ${bucket}: ${change.kind} (${change.reason})`);
+  const uploaded = await uploadArtifact(clients, bucket, fn);
+  log(`${fn.name}.zip ${uploaded.uploaded ? 'uploaded to' : 'already in'} s3://${bucket}/${uploaded.key}`);
+  return uploaded;
+}
+
+export async function deployBarrier(options: DeployBarrierOptions): Promise<BarrierDeployment> {
+  const { config, log } = options;
+  const endpoint = options.endpoint === undefined ? {} : { endpoint: options.endpoint };
+  const managerRegion = config.manager.table.region;
+  const regional = awsClients({ region: managerRegion, ...endpoint });
+  const edge = awsClients({ region: CHECKER_REGION, ...endpoint });
+
+  const { accountId, partition } = await whoAmI(regional);
+  log(`Deploying to account ${accountId}: manager in ${managerRegion}, checker in ${CHECKER_REGION}.`);
+  const built = await buildInTempDir(config, log);
+  try {
+    const sessionTableArn = `arn:${partition}:dynamodb:${managerRegion}:${accountId}:table/${config.manager.table.name}`;
+    // Rendered before anything is created: a config that cannot be deployed stops here.
+    const manager = renderStack(
+      loadTemplate('manager'),
+      managerStackParameters({ config, manager: plannedArtifact(accountId, managerRegion, built.manager) }),
+    );
+    const checker = renderStack(
+      loadTemplate('checker'),
+      checkerStackParameters({ sessionTableArn, checker: plannedArtifact(accountId, CHECKER_REGION, built.checker) }),
+    );
+
+    const [managerArtifact, checkerArtifact] = await Promise.all([
+      upload(regional, accountId, built.manager, log),
+      upload(edge, accountId, built.checker, log),
+    ]);
+
+    const specs: (StackSpec & { role: DeployedStack['role']; region: string })[] = [
+      { role: 'manager', region: managerRegion, cloudFormation: regional.cloudFormation, stackName: `${options.stackPrefix}-manager`, ...manager, dryRun: options.dryRun },
+      { role: 'checker', region: CHECKER_REGION, cloudFormation: edge.cloudFormation, stackName: `${options.stackPrefix}-checker`, ...checker, dryRun: options.dryRun },
+    ];
+    const outcomes = await deployStacks(specs, options.onEvent);
+    return {
+      accountId,
+      artifacts: { manager: managerArtifact, checker: checkerArtifact },
+      stacks: specs.map(({ role, region }, i) => ({ role, region, outcome: outcomes[i] as StackOutcome })),
+    };
+  } finally {
+    await rm(built.dir, { recursive: true, force: true });
+  }
+}
+

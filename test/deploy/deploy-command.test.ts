@@ -1,0 +1,235 @@
+// `cogcf deploy` end to end: the built bin against a moto server, checked
+// with the SDK and with an outside client (boto3). moto completes Cognito,
+// ApiGatewayV2 and Lambda URL resources without physical ids and returns no
+// Outputs for stacks made through change sets, so the checks are on what it
+// does model: stack status, the table, the roles, the uploaded artifacts.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeStackResourcesCommand, DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsClients, type AwsClients } from '../../src/aws/clients.js';
+import { runBinAsync } from '../cli/run-bin.js';
+import { startMoto, type Moto } from '../support/moto.js';
+
+const REGION = 'eu-west-1';
+const TABLE = 'cogcf-deploy-test-sessions';
+
+let moto: Moto;
+let dir: string;
+let configPath: string;
+let regional: AwsClients;
+let edge: AwsClients;
+
+/** A barrier config like templates/barrier.example.json, deployable (host names only). */
+function writeConfig(file: string, tableName: string): string {
+  const path = join(dir, file);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      domains: ['app.example.com', 'd111111abcdef8.cloudfront.net'],
+      cognito: {
+        userPoolId: `${REGION}_AbCdEf123`,
+        clientId: '1example23456789abcdefghij',
+        domain: `my-barrier.auth.${REGION}.amazoncognito.com`,
+        scopes: ['openid', 'email', 'profile'],
+        identityProvider: 'Google',
+      },
+      sessionTable: { name: tableName, region: REGION },
+      session: { cookieName: '__Host-cogcf-session', ttlSeconds: 43200 },
+      checker: {
+        cacheTtlSeconds: 30,
+        negativeCacheTtlSeconds: 5,
+        cacheMaxEntries: 10000,
+        lookupTimeoutMs: 2000,
+        publicPaths: ['/favicon.ico'],
+        allowedGroups: [],
+        pathRules: [{ prefix: '/admin/', allowedGroups: ['admins'] }],
+      },
+    }),
+  );
+  return path;
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  dir = mkdtempSync(join(tmpdir(), 'cogcf-deploy-test-'));
+  configPath = writeConfig('barrier.json', TABLE);
+  // The SDK in this process reads credentials from the environment too.
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+  regional = awsClients({ region: REGION, endpoint: moto.endpoint });
+  edge = awsClients({ region: 'us-east-1', endpoint: moto.endpoint });
+}, 30_000);
+afterAll(async () => {
+  await moto?.close();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
+
+const deploy = (...args: string[]) => runBinAsync('cogcf', ['deploy', '--config', configPath, ...args], moto.env);
+const dynamoClient = () => new DynamoDBClient({ region: REGION, endpoint: moto.endpoint });
+
+interface StackJson {
+  stackName: string;
+  role: string;
+  region: string;
+  ok: boolean;
+  action?: string;
+  status?: string;
+  changes?: { logicalId: string; resourceType: string; action: string }[];
+  error?: { message: string };
+}
+interface DeployJson {
+  command: string;
+  ok: boolean;
+  dryRun: boolean;
+  artifacts: Record<'manager' | 'checker', { bucket: string; key: string; sha256: string }>;
+  stacks: StackJson[];
+}
+
+const stackStatus = (cloudFormation: CloudFormationClient, stackName: string): Promise<string | undefined> =>
+  cloudFormation.send(new DescribeStacksCommand({ StackName: stackName })).then(
+    (answer) => answer.Stacks?.[0]?.StackStatus,
+    (e: Error) => (/does not exist/.test(e.message) ? undefined : Promise.reject(e)),
+  );
+
+const resourcesOf = async (cloudFormation: CloudFormationClient, stackName: string) => {
+  const { StackResources = [] } = await cloudFormation.send(new DescribeStackResourcesCommand({ StackName: stackName }));
+  return Object.fromEntries(StackResources.map((r) => [r.LogicalResourceId as string, r]));
+};
+
+describe('cogcf deploy against moto', () => {
+  it('refuses to deploy without --yes, naming it, and creates nothing', async () => {
+    const r = await deploy();
+
+    expect(r.status, r.transcript).toBe(2);
+    expect(r.stderr).toContain('--yes');
+    expect(r.stdout).toBe('');
+    expect(await stackStatus(regional.cloudFormation, 'cogcf-manager')).toBeUndefined();
+  });
+
+  it('exits 2 naming --config when it is missing', async () => {
+    const r = await runBinAsync('cogcf', ['deploy', '--yes', '--json'], moto.env);
+
+    expect(r.status, r.transcript).toBe(2);
+    expect(r.stderr).toContain('--config');
+    expect(JSON.parse(r.stdout)).toMatchObject({ command: 'deploy', ok: false, error: { code: 'ERR_USAGE' } });
+  });
+
+  it('--dry-run --json lists the creates of both stacks and leaves no stack behind', async () => {
+    const r = await deploy('--dry-run', '--json', '--stack-prefix', 'dry');
+
+    expect(r.status, r.transcript).toBe(0);
+    const doc = JSON.parse(r.stdout) as DeployJson;
+    expect(doc).toMatchObject({ command: 'deploy', ok: true, dryRun: true });
+    expect(doc.stacks.map((s) => [s.stackName, s.region, s.action, s.status])).toEqual([
+      ['dry-manager', REGION, 'create', 'NOT_CREATED'],
+      ['dry-checker', 'us-east-1', 'create', 'NOT_CREATED'],
+    ]);
+    const changes = (role: string) => doc.stacks.find((s) => s.role === role)?.changes?.map((c) => `${c.action} ${c.logicalId} ${c.resourceType}`);
+    expect(changes('manager')).toEqual(
+      expect.arrayContaining(['Add SessionTable AWS::DynamoDB::Table', 'Add ManagerFunction AWS::Lambda::Function', 'Add AppClient AWS::Cognito::UserPoolClient']),
+    );
+    expect(changes('checker')?.sort()).toEqual(['Add CheckerFunction AWS::Lambda::Function', 'Add CheckerRole AWS::IAM::Role', 'Add CheckerVersion AWS::Lambda::Version']);
+    expect(r.stderr).toMatch(/Dry run: no stack was changed/);
+    expect(await stackStatus(regional.cloudFormation, 'dry-manager')).toBeUndefined();
+    expect(await stackStatus(edge.cloudFormation, 'dry-checker')).toBeUndefined();
+  });
+
+  it('--yes --json creates both stacks from artifacts uploaded to both regions, streaming progress to stderr', async () => {
+    const r = await deploy('--yes', '--json');
+
+    expect(r.status, r.transcript).toBe(0);
+    const doc = JSON.parse(r.stdout) as DeployJson;
+    expect(doc.stacks.map((s) => [s.stackName, s.ok, s.action, s.status])).toEqual([
+      ['cogcf-manager', true, 'create', 'CREATE_COMPLETE'],
+      ['cogcf-checker', true, 'create', 'CREATE_COMPLETE'],
+    ]);
+    expect(r.stderr).toMatch(/^\+\d+\.\ds cogcf-manager cogcf-manager \(AWS::CloudFormation::Stack\) CREATE_COMPLETE$/m);
+    expect(r.stderr).toMatch(/^\+\d+\.\ds cogcf-checker cogcf-checker \(AWS::CloudFormation::Stack\) CREATE_COMPLETE$/m);
+
+    expect(await stackStatus(regional.cloudFormation, 'cogcf-manager')).toBe('CREATE_COMPLETE');
+    expect(await stackStatus(edge.cloudFormation, 'cogcf-checker')).toBe('CREATE_COMPLETE');
+    // Each bundle sits in the bucket of its own stack's region, under its content hash.
+    const { manager, checker } = doc.artifacts;
+    expect(manager).toMatchObject({ bucket: `cogcf-artifacts-123456789012-${REGION}`, key: `manager/${manager.sha256}.zip` });
+    expect(checker).toMatchObject({ bucket: 'cogcf-artifacts-123456789012-us-east-1', key: `checker/${checker.sha256}.zip` });
+    await expect(regional.s3.send(new HeadObjectCommand({ Bucket: manager.bucket, Key: manager.key }))).resolves.toBeDefined();
+    await expect(edge.s3.send(new HeadObjectCommand({ Bucket: checker.bucket, Key: checker.key }))).resolves.toBeDefined();
+
+    const { Table } = await dynamoClient().send(new DescribeTableCommand({ TableName: TABLE }));
+    expect(Table?.TableArn).toBe(`arn:aws:dynamodb:${REGION}:123456789012:table/${TABLE}`);
+    expect((await resourcesOf(regional.cloudFormation, 'cogcf-manager')).ManagerRole?.ResourceStatus).toBe('CREATE_COMPLETE');
+    expect((await resourcesOf(edge.cloudFormation, 'cogcf-checker')).CheckerRole?.ResourceStatus).toBe('CREATE_COMPLETE');
+  });
+
+  it('a second --yes with nothing changed does nothing to either stack', async () => {
+    const r = await deploy('--yes', '--json');
+
+    expect(r.status, r.transcript).toBe(0);
+    const doc = JSON.parse(r.stdout) as DeployJson;
+    expect(doc.stacks.map((s) => [s.stackName, s.ok, s.action, s.status])).toEqual([
+      ['cogcf-manager', true, 'none', 'CREATE_COMPLETE'],
+      ['cogcf-checker', true, 'none', 'CREATE_COMPLETE'],
+    ]);
+    expect(r.stderr).toContain('manager.zip already in');
+    expect(r.stderr).not.toMatch(/_IN_PROGRESS/);
+  });
+
+  it('prints a human table of each stack’s action', async () => {
+    const r = await deploy('--yes');
+
+    expect(r.status, r.transcript).toBe(0);
+    expect(r.stdout).toMatch(/^cogcf-manager +eu-west-1 +none +CREATE_COMPLETE$/m);
+    expect(r.stdout).toMatch(/^cogcf-checker +us-east-1 +none +CREATE_COMPLETE$/m);
+  });
+
+  it('a stack that fails exits 1 and still reports the other stack', async () => {
+    // A table of that name already exists, outside any stack: the manager stack cannot create it.
+    const clashTable = 'cogcf-deploy-test-clash';
+    await dynamoClient().send(
+      new CreateTableCommand({
+        TableName: clashTable,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    );
+    const clashConfig = writeConfig('clash.json', clashTable);
+
+    const r = await runBinAsync('cogcf', ['deploy', '--config', clashConfig, '--yes', '--json', '--stack-prefix', 'clash'], moto.env);
+
+    expect(r.status, r.transcript).toBe(1);
+    const doc = JSON.parse(r.stdout) as DeployJson;
+    expect(doc.ok).toBe(false);
+    expect(doc.stacks.map((s) => [s.stackName, s.ok, s.action])).toEqual([
+      ['clash-manager', false, undefined],
+      ['clash-checker', true, 'create'],
+    ]);
+    expect(doc.stacks[0]?.error?.message).toMatch(/clash-manager/);
+    expect(r.stderr).toContain(`error: ${doc.stacks[0]?.error?.message.split('\n')[0]}`);
+    expect(await stackStatus(edge.cloudFormation, 'clash-checker')).toBe('CREATE_COMPLETE');
+  });
+
+  it('an outside client (boto3) sees both stacks, the session table and both roles', () => {
+    const script = `
+import boto3, json
+def status(region, name):
+    return boto3.client("cloudformation", region_name=region).describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
+def role(region, stack, logical_id):
+    name = boto3.client("cloudformation", region_name=region).describe_stack_resource(
+        StackName=stack, LogicalResourceId=logical_id)["StackResourceDetail"]["PhysicalResourceId"]
+    return boto3.client("iam").get_role(RoleName=name)["Role"]["RoleName"] == name
+table = boto3.client("dynamodb", region_name="${REGION}").describe_table(TableName="${TABLE}")["Table"]
+print(json.dumps({"manager": status("${REGION}", "cogcf-manager"), "checker": status("us-east-1", "cogcf-checker"),
+                  "billing": table["BillingModeSummary"]["BillingMode"],
+                  "roles": [role("${REGION}", "cogcf-manager", "ManagerRole"), role("us-east-1", "cogcf-checker", "CheckerRole")]}))
+`;
+    const r = spawnSync('python3', ['-c', script], { encoding: 'utf8', env: { ...process.env, ...moto.env } });
+
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ manager: 'CREATE_COMPLETE', checker: 'CREATE_COMPLETE', billing: 'PAY_PER_REQUEST', roles: [true, true] });
+  });
+});
