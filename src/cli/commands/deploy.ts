@@ -2,8 +2,11 @@
 // config, uploads them, and deploys the manager stack (the config's table
 // region) and the checker stack (us-east-1) in parallel, streaming their
 // events to stderr. `--dry-run` shows the change sets instead.
+// `--from-assembly` takes the 2019 barrier's assembly.yaml in place of --config.
 import type { Command } from 'commander';
 import { loadBarrierConfig } from '../../config/barrier-config.js';
+import { loadAssembly } from '../../config/from-assembly.js';
+import type { ResolvedConfig } from '../../config/resolve-config.js';
 import { deployBarrier, DEFAULT_STACK_PREFIX, type BarrierDeployment, type DeployedStack } from '../../deploy/deploy-barrier.js';
 import type { NamedStackEvent } from '../../deploy/deploy-stacks.js';
 import { StackDeployError } from '../../deploy/stack-deploy.js';
@@ -14,6 +17,7 @@ import { renderTable } from '../render-table.js';
 
 export interface DeployOptions {
   readonly config?: string;
+  readonly fromAssembly?: string;
   readonly yes?: boolean;
   readonly dryRun?: boolean;
   readonly stackPrefix?: string;
@@ -29,10 +33,14 @@ export function deployCommand(program: Command): Command {
   return program
     .command('deploy')
     .description('Deploy the barrier: the manager stack in the session table region and the checker stack in us-east-1.')
-    .option('--config <file>', 'barrier config file (JSON); see templates/barrier.example.json (required)')
+    .option('--config <file>', 'barrier config file (JSON); see templates/barrier.example.json')
+    .option('--from-assembly <file>', "the 2019 barrier's assembly.yaml, converted (instead of --config)")
     .option('--yes', 'deploy without asking (required to deploy: this version never prompts)')
     .option('--dry-run', "show each stack's change set and change no stack (the bundles are still uploaded)")
-    .option('--stack-prefix <prefix>', 'stacks are named <prefix>-manager and <prefix>-checker', DEFAULT_STACK_PREFIX)
+    .option(
+      '--stack-prefix <prefix>',
+      `stacks are named <prefix>-manager and <prefix>-checker (default: "${DEFAULT_STACK_PREFIX}", or the assembly's StacksPrefix)`,
+    )
     .option('--json', 'print the result as one JSON document on stdout')
     .addHelpText(
       'after',
@@ -42,26 +50,55 @@ Stack events are streamed to stderr; the result (each stack's action and outputs
 A stack that fails is rolled back by CloudFormation and named with its first failing resource;
 the other stack's result is still reported, and the exit code is 1.
 
+Give exactly one of --config and --from-assembly. An assembly's settings that cogcf does
+differently (cookie name, profile, buckets, attributes) are listed on stderr, not applied,
+followed by the converted barrier config to save and use with --config from then on.
+
 Examples:
   cogcf deploy --config barrier.json --dry-run
-  cogcf deploy --config barrier.json --yes --json`,
+  cogcf deploy --config barrier.json --yes --json
+  cogcf deploy --from-assembly assembly.yaml --dry-run`,
     );
 }
 
-function checkOptions(options: DeployOptions): { configPath: string; stackPrefix: string } {
-  if (options.config === undefined) throw new UsageError('missing --config <file>', { hint: USAGE_HINT });
-  if (options.yes !== true && options.dryRun !== true) {
-    throw new UsageError('deploying needs --yes (this version never prompts)', {
-      hint: 'Add --yes to deploy, or --dry-run to see the change sets first.',
-    });
+type ConfigSource = { readonly kind: 'config' | 'assembly'; readonly path: string };
+
+function configSourceOf(options: DeployOptions): ConfigSource {
+  if (options.config !== undefined && options.fromAssembly !== undefined) {
+    throw new UsageError('give either --config <file> or --from-assembly <file>, not both', { hint: USAGE_HINT });
   }
-  const stackPrefix = options.stackPrefix ?? DEFAULT_STACK_PREFIX;
+  if (options.config !== undefined) return { kind: 'config', path: options.config };
+  if (options.fromAssembly !== undefined) return { kind: 'assembly', path: options.fromAssembly };
+  throw new UsageError('missing --config <file> (or --from-assembly <file>)', { hint: USAGE_HINT });
+}
+
+function checkStackPrefix(stackPrefix: string): string {
   if (!STACK_PREFIX.test(stackPrefix)) {
     throw new UsageError(`--stack-prefix "${stackPrefix}" is not usable in a stack name: start with a letter, then letters, digits and "-" (at most 120)`, {
       hint: USAGE_HINT,
     });
   }
-  return { configPath: options.config, stackPrefix };
+  return stackPrefix;
+}
+
+function checkOptions(options: DeployOptions): ConfigSource {
+  const source = configSourceOf(options);
+  if (options.yes !== true && options.dryRun !== true) {
+    throw new UsageError('deploying needs --yes (this version never prompts)', {
+      hint: 'Add --yes to deploy, or --dry-run to see the change sets first.',
+    });
+  }
+  if (options.stackPrefix !== undefined) checkStackPrefix(options.stackPrefix);
+  return source;
+}
+
+/** The config to deploy and the stack prefix: an explicit --stack-prefix wins over the assembly's. */
+async function loadConfig(source: ConfigSource, options: DeployOptions, out: Output): Promise<{ config: ResolvedConfig; stackPrefix: string }> {
+  if (source.kind === 'config') return { config: await loadBarrierConfig(source.path), stackPrefix: options.stackPrefix ?? DEFAULT_STACK_PREFIX };
+  const assembly = await loadAssembly(source.path);
+  for (const note of assembly.notes) out.log(`note: ${note}`);
+  out.log(`Converted barrier config (save it, e.g. as barrier.json, and deploy with --config from now on):\n${JSON.stringify(assembly.barrierConfig, null, 2)}`);
+  return { config: assembly.config, stackPrefix: checkStackPrefix(options.stackPrefix ?? assembly.stackPrefix) };
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
@@ -125,9 +162,9 @@ function renderHuman(deployment: BarrierDeployment, dryRun: boolean): string {
 }
 
 export async function runDeploy(options: DeployOptions, out: Output): Promise<ExitCode> {
-  const { configPath, stackPrefix } = checkOptions(options);
+  const source = checkOptions(options);
   const dryRun = options.dryRun === true;
-  const config = await loadBarrierConfig(configPath);
+  const { config, stackPrefix } = await loadConfig(source, options, out);
   if (!dryRun) out.log('Deploying (auto-confirmed by --yes).');
 
   const deployment = await deployBarrier({ config, stackPrefix, dryRun, log: out.log, onEvent: (e) => out.log(progressLine(e)) });
