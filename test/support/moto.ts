@@ -2,7 +2,7 @@
 // this machine image) on 127.0.0.1, reached by the SDK through an endpoint.
 // It is required: a missing moto fails with the install hint, never skips.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { unusedPort } from './raw-http.js';
 
 export interface Moto {
   /** e.g. `http://127.0.0.1:41234`: pass as `endpoint`, or as AWS_ENDPOINT_URL to an outside client. */
@@ -12,21 +12,11 @@ export interface Moto {
   close(): Promise<void>;
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-
 export async function startMoto(): Promise<Moto> {
   if (spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' }).status !== 0) {
     throw new Error('moto is not installed: this suite needs `python3 -m moto.server` (pip install "moto[server]")');
   }
-  const port = await freePort();
+  const port = await unusedPort();
   const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   const endpoint = `http://127.0.0.1:${port}`;
   for (const until = Date.now() + 15_000; ; ) {

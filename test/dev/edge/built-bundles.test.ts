@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBin } from '../../cli/run-bin.js';
 import { CookieJar, LOCAL_USER_POOL_ID, startCognitoIdp, type CognitoIdp } from '../../support/cognito-idp.js';
 import { startSessionDb, TEST_ENV, type SessionDb } from '../../support/session-db.js';
-import { send, startEdge, startOrigin, type Edge, type RecordingOrigin } from './harness.js';
+import { startEdge, startOrigin, type Edge, type RecordingOrigin } from './harness.js';
+import { rawRequest } from '../../support/raw-http.js';
 
 const COOKIE = '__Host-cogcf-session';
 const ALICE = { email: 'alice@example.com', password: 'correct horse', groups: ['staff'] };
@@ -75,7 +76,7 @@ describe('edge emulator with the built bundles', () => {
     const site = new CookieJar();
     const get = async (path: string, headers: string[] = []) => {
       const cookie = site.header();
-      const reply = await send(edge.url, path, { headers: cookie ? ['Cookie', cookie, ...headers] : headers });
+      const reply = await rawRequest(edge.url, path, { headers: cookie ? ['Cookie', cookie, ...headers] : headers });
       site.store(reply.values('set-cookie'));
       return reply;
     };
@@ -100,7 +101,7 @@ describe('edge emulator with the built bundles', () => {
     expect(sessionId).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     // Our cookie in its own Cookie line beside another one, and a forged identity.
-    const page = await send(edge.url, '/reports/q2?tab=summary', {
+    const page = await rawRequest(edge.url, '/reports/q2?tab=summary', {
       headers: ['Cookie', 'theme=dark', 'Cookie', `${COOKIE}=${sessionId}`, 'X-Barrier-User-Email', 'mallory@example.com'],
     });
     expect(page.text).toBe('from the origin');

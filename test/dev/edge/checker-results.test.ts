@@ -5,7 +5,8 @@
 import type { CloudFrontHeaders, CloudFrontRequestEvent, CloudFrontRequestResult, CloudFrontResultResponse } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { MAX_GENERATED_RESPONSE_BYTES } from '../../../src/dev/edge/edge-response.js';
-import { send, useEdgeWorld } from './harness.js';
+import { useEdgeWorld } from './harness.js';
+import { rawRequest } from '../../support/raw-http.js';
 
 type Checker = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequestResult>;
 
@@ -13,7 +14,7 @@ describe('edge emulator: viewer-request results', () => {
   const world = useEdgeWorld();
   const through = async (checker: Checker, headers: string[] = [], method = 'GET', body?: string) => {
     const edge = await world.start({ checker, timeouts: { checkerMs: 200 } });
-    return send(edge.url, '/page', { method, headers, ...(body === undefined ? {} : { body }) });
+    return rawRequest(edge.url, '/page', { method, headers, ...(body === undefined ? {} : { body }) });
   };
   const editing = (edit: (headers: CloudFrontHeaders) => void): Checker =>
     async (event) => {

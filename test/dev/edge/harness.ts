@@ -1,55 +1,13 @@
-// The world of the edge emulator tests: a raw HTTP client that sends header
-// lines exactly as given (two Cookie lines stay two), a tiny origin that
+// The world of the edge emulator tests (with test/support/raw-http.ts for
+// requests sent byte for byte): a tiny origin that
 // records what reaches it, and an emulator with pass-through handlers that
 // each test replaces with its own.
 import type { APIGatewayProxyEventV2, CloudFrontRequestEvent } from 'aws-lambda';
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { headerValues } from '../../support/raw-http.js';
 import { startEdgeEmulator, type EdgeEmulator, type EdgeEmulatorOptions } from '../../../src/dev/edge/edge-emulator.js';
-
-export interface Reply {
-  readonly status: number;
-  readonly statusMessage: string;
-  /** Every line of one header, by lower-case name. */
-  values(name: string): string[];
-  readonly body: Buffer;
-  readonly text: string;
-}
-
-const valuesIn = (raw: readonly string[]) => (name: string): string[] =>
-  raw.flatMap((n, i) => (i % 2 === 0 && n.toLowerCase() === name ? [raw[i + 1]!] : []));
-
-export interface SendOptions {
-  readonly method?: string;
-  /** Header lines as `[name, value, name, value, …]`, sent as given. */
-  readonly headers?: readonly string[];
-  readonly body?: string | Buffer;
-}
-
-/** One request on its own connection; resolves with the whole answer. */
-export function send(baseUrl: string, path: string, options: SendOptions = {}): Promise<Reply> {
-  const url = new URL(baseUrl);
-  // With raw header lines Node adds no Host of its own.
-  const given = options.headers ?? [];
-  const headers = given.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host') ? [...given] : ['Host', url.host, ...given];
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: url.hostname, port: url.port, method: options.method ?? 'GET', path, headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const body = Buffer.concat(chunks);
-          resolve({ status: res.statusCode!, statusMessage: res.statusMessage!, values: valuesIn(res.rawHeaders), body, text: body.toString() });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
 
 export interface Recorded {
   readonly method: string;
@@ -84,7 +42,7 @@ export async function startOrigin(): Promise<RecordingOrigin> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      origin.requests.push({ method: req.method!, url: req.url!, values: valuesIn(req.rawHeaders), rawHeaders: req.rawHeaders, body });
+      origin.requests.push({ method: req.method!, url: req.url!, values: headerValues(req.rawHeaders), rawHeaders: req.rawHeaders, body });
       origin.respond(req, res, body);
     });
   });
@@ -92,14 +50,6 @@ export async function startOrigin(): Promise<RecordingOrigin> {
   return Object.assign(origin, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
 }
 
-/** A port nothing listens on (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export interface Calls {
   readonly checker: CloudFrontRequestEvent[];

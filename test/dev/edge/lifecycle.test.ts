@@ -3,7 +3,8 @@
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startEdgeEmulator } from '../../../src/dev/edge/edge-emulator.js';
-import { send, useEdgeWorld } from './harness.js';
+import { useEdgeWorld } from './harness.js';
+import { rawRequest } from '../../support/raw-http.js';
 
 const connectTo = (port: number): Promise<Socket> =>
   new Promise((resolve, reject) => {
@@ -20,7 +21,7 @@ describe('edge emulator: start and close', () => {
     const edge = await world.start();
     expect(edge.url).toBe(`http://127.0.0.1:${edge.port}`);
     expect(edge.port).toBeGreaterThan(0);
-    expect((await send(edge.url, '/')).status).toBe(200);
+    expect((await rawRequest(edge.url, '/')).status).toBe(200);
   });
 
   it('rejects with EADDRINUSE when the port is taken', async () => {
@@ -43,7 +44,7 @@ describe('edge emulator: start and close', () => {
     });
     const idle = await connectTo(edge.port);
     const idleClosed = new Promise((resolve) => idle.on('close', resolve));
-    const pending = send(edge.url, '/hangs').then(
+    const pending = rawRequest(edge.url, '/hangs').then(
       () => 'answered',
       () => 'cut off',
     );

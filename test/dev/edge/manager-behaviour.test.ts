@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_MANAGER_BODY_BYTES } from '../../../src/dev/edge/manager-behaviour.js';
 import { API_DOMAIN } from '../../../src/dev/edge/http-api-event.js';
-import { send, useEdgeWorld } from './harness.js';
+import { useEdgeWorld } from './harness.js';
+import { rawRequest } from '../../support/raw-http.js';
 
 describe('edge emulator: the manager behaviour', () => {
   const world = useEdgeWorld();
@@ -12,7 +13,7 @@ describe('edge emulator: the manager behaviour', () => {
     const edge = await world.start();
     const served = async (path: string) => {
       const before = { checker: edge.calls.checker.length, manager: edge.calls.manager.length };
-      await send(edge.url, path);
+      await rawRequest(edge.url, path);
       return edge.calls.manager.length > before.manager ? 'manager' : edge.calls.checker.length > before.checker ? 'checker' : 'none';
     };
     expect(await served('/_identity/login?path=%2F')).toBe('manager');
@@ -28,7 +29,7 @@ describe('edge emulator: the manager behaviour', () => {
   it('never lets a path that climbs out of /_identity reach the origin without the checker', async () => {
     const edge = await world.start({ checker: async () => ({ status: '403' }) });
     for (const path of ['/_identity/../admin', '/_identity/%2e%2e/admin', '/_identity/..%2Fadmin']) {
-      const reply = await send(edge.url, path);
+      const reply = await rawRequest(edge.url, path);
       expect(reply.text).toBe('manager');
     }
     expect(world.origin.requests).toHaveLength(0);
@@ -38,7 +39,7 @@ describe('edge emulator: the manager behaviour', () => {
   it('builds a payload 2.0 event: raw path and query, cookies from every Cookie line, joined headers, no Host from the viewer', async () => {
     const edge = await world.start();
     const before = Date.now();
-    await send(edge.url, '/_identity/login?path=%2Freports%3Ftab%3D1&a=1&a=2', {
+    await rawRequest(edge.url, '/_identity/login?path=%2Freports%3Ftab%3D1&a=1&a=2', {
       headers: [
         'Host', '127.0.0.1:8080', 'Cookie', 'theme=dark; a=1', 'Cookie', 'lang=en', 'User-Agent', 'edge-test/1',
         'X-Dup', 'one', 'X-Dup', 'two', 'X-Forwarded-Host', 'evil.example', 'X-Forwarded-Proto', 'http',
@@ -77,9 +78,9 @@ describe('edge emulator: the manager behaviour', () => {
 
   it('passes a text body as text and any other body base64-encoded', async () => {
     const edge = await world.start();
-    await send(edge.url, '/_identity/logout', { method: 'POST', headers: ['Content-Type', 'application/x-www-form-urlencoded'], body: 'a=1&b=%C3%A9' });
+    await rawRequest(edge.url, '/_identity/logout', { method: 'POST', headers: ['Content-Type', 'application/x-www-form-urlencoded'], body: 'a=1&b=%C3%A9' });
     const binary = Buffer.from([0, 1, 2, 0xfe, 0xff]);
-    await send(edge.url, '/_identity/upload', { method: 'POST', headers: ['Content-Type', 'application/octet-stream'], body: binary });
+    await rawRequest(edge.url, '/_identity/upload', { method: 'POST', headers: ['Content-Type', 'application/octet-stream'], body: binary });
     const [text, bytes] = edge.calls.manager;
     expect(text).toMatchObject({ body: 'a=1&b=%C3%A9', isBase64Encoded: false, requestContext: { http: { method: 'POST' } } });
     expect(bytes).toMatchObject({ body: binary.toString('base64'), isBase64Encoded: true });
@@ -96,7 +97,7 @@ describe('edge emulator: the manager behaviour', () => {
         isBase64Encoded: true,
       }),
     });
-    const reply = await send(edge.url, '/_identity/auth?code=c&state=s');
+    const reply = await rawRequest(edge.url, '/_identity/auth?code=c&state=s');
     expect(reply.status).toBe(302);
     expect(reply.values('location')).toEqual(['/home']);
     expect(reply.values('x-count')).toEqual(['3']);
@@ -108,7 +109,7 @@ describe('edge emulator: the manager behaviour', () => {
 
   it('answers a result without a statusCode as API Gateway does: 200 with the result as JSON', async () => {
     const edge = await world.start({ manager: async () => ({ hello: 'world' }) as never });
-    const reply = await send(edge.url, '/_identity/session');
+    const reply = await rawRequest(edge.url, '/_identity/session');
     expect(reply.status).toBe(200);
     expect(reply.values('content-type')).toEqual(['application/json']);
     expect(JSON.parse(reply.text)).toEqual({ hello: 'world' });
@@ -122,7 +123,7 @@ describe('edge emulator: the manager behaviour', () => {
     ['returns nothing', async () => undefined as never],
   ])('answers 502 Internal Server Error when the manager %s', async (_, manager) => {
     const edge = await world.start({ manager });
-    const reply = await send(edge.url, '/_identity/session');
+    const reply = await rawRequest(edge.url, '/_identity/session');
     expect(reply.status).toBe(502);
     expect(JSON.parse(reply.text)).toEqual({ message: 'Internal Server Error' });
     expect(world.logs.join('\n')).toMatch(/→ 502 \[manager\] \(manager .+\)/);
@@ -130,17 +131,17 @@ describe('edge emulator: the manager behaviour', () => {
 
   it('answers 503 when the manager runs past its time limit', async () => {
     const edge = await world.start({ manager: () => new Promise(() => {}), timeouts: { managerMs: 100 } });
-    const reply = await send(edge.url, '/_identity/session');
+    const reply = await rawRequest(edge.url, '/_identity/session');
     expect(reply.status).toBe(503);
     expect(JSON.parse(reply.text)).toEqual({ message: 'Service Unavailable' });
   });
 
   it('refuses a body over the limit with 413 before the manager runs', async () => {
     const edge = await world.start();
-    const reply = await send(edge.url, '/_identity/logout', { method: 'POST', body: Buffer.alloc(MAX_MANAGER_BODY_BYTES + 1, 0x61) });
+    const reply = await rawRequest(edge.url, '/_identity/logout', { method: 'POST', body: Buffer.alloc(MAX_MANAGER_BODY_BYTES + 1, 0x61) });
     expect(reply.status).toBe(413);
     expect(edge.calls.manager).toHaveLength(0);
-    const atLimit = await send(edge.url, '/_identity/logout', { method: 'POST', body: Buffer.alloc(MAX_MANAGER_BODY_BYTES, 0x61) });
+    const atLimit = await rawRequest(edge.url, '/_identity/logout', { method: 'POST', body: Buffer.alloc(MAX_MANAGER_BODY_BYTES, 0x61) });
     expect(atLimit.status).toBe(200);
     expect(edge.calls.manager).toHaveLength(1);
   });

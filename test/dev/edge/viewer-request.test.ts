@@ -4,7 +4,8 @@ import type { CloudFrontRequest } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createChecker } from '../../../runtime/checker/checker.js';
 import { checkerConfig } from '../../fixtures/checker/events.js';
-import { closedPort, send, useEdgeWorld } from './harness.js';
+import { useEdgeWorld } from './harness.js';
+import { rawRequest, unusedPort } from '../../support/raw-http.js';
 
 const COOKIE = '__Host-cogcf-session';
 
@@ -13,7 +14,7 @@ describe('edge emulator: viewer-request events and forwarding', () => {
 
   it('gives the checker the documented event: raw uri and query, header arrays with their spelling, Cookie lines apart', async () => {
     const edge = await world.start({ distributionDomainName: 'dtest.cloudfront.net' });
-    const reply = await send(edge.url, '/docs/a%20b%2Fc?q=a%20b&plus=1+2&flag&x=%E2%9C%93', {
+    const reply = await rawRequest(edge.url, '/docs/a%20b%2Fc?q=a%20b&plus=1+2&flag&x=%E2%9C%93', {
       headers: ['Host', 'app.example.com', 'Cookie', 'theme=dark; a=1', 'cookie', 'lang=en', 'User-Agent', 'edge-test', 'X-Custom', 'one', 'x-custom', 'two'],
     });
     expect(reply.status).toBe(200);
@@ -44,7 +45,7 @@ describe('edge emulator: viewer-request events and forwarding', () => {
 
   it('never shows the function disallowed headers, and sends none of them to the origin', async () => {
     const edge = await world.start();
-    const reply = await send(edge.url, '/', {
+    const reply = await rawRequest(edge.url, '/', {
       headers: [
         'Keep-Alive', 'timeout=5', 'Proxy-Authorization', 'Basic eDp5', 'X-Forwarded-Proto', 'https', 'X-Real-IP', '10.0.0.1',
         'X-Amz-Cf-Id', 'spoofed', 'X-Edge-Location', 'FRA', 'X-Cache', 'Hit from cloudfront', 'TE', 'trailers', 'X-Kept', 'yes',
@@ -76,7 +77,7 @@ describe('edge emulator: viewer-request events and forwarding', () => {
         return request;
       },
     });
-    const reply = await send(edge.url, '/original?a=1', {
+    const reply = await rawRequest(edge.url, '/original?a=1', {
       headers: ['Host', 'app.example.com', 'X-Drop-Me', 'gone', 'X-Forwarded-For', '198.51.100.7', 'Via', '1.1 corporate-proxy'],
     });
     expect(reply.text).toBe('from the origin');
@@ -95,7 +96,7 @@ describe('edge emulator: viewer-request events and forwarding', () => {
   it("runs the real checker: our cookie and spoofed identity headers never reach the origin, other cookies do", async () => {
     const checker = createChecker(checkerConfig({ name: 'unused', region: 'us-east-1', endpoint: 'http://127.0.0.1:9' }));
     const edge = await world.start({ checker });
-    const reply = await send(edge.url, '/assets/app.js', {
+    const reply = await rawRequest(edge.url, '/assets/app.js', {
       headers: ['Cookie', `theme=dark; ${COOKIE}=stolen`, 'Cookie', `${COOKIE}-login=x; lang=en`, 'X-Barrier-User-Email', 'mallory@example.com', 'x_barrier_groups', 'admins'],
     });
     expect(reply.status).toBe(200);
@@ -108,7 +109,7 @@ describe('edge emulator: viewer-request events and forwarding', () => {
   it("sends an anonymous viewer to the login page with the real checker's generated redirect", async () => {
     const checker = createChecker(checkerConfig({ name: 'unused', region: 'us-east-1', endpoint: 'http://127.0.0.1:9' }));
     const edge = await world.start({ checker });
-    const reply = await send(edge.url, '/reports/q2?tab=summary');
+    const reply = await rawRequest(edge.url, '/reports/q2?tab=summary');
     expect(reply.status).toBe(302);
     expect(reply.statusMessage).toBe('Found');
     expect(reply.values('location')).toEqual([`/_identity/login?path=${encodeURIComponent('/reports/q2?tab=summary')}`]);
@@ -123,7 +124,7 @@ describe('edge emulator: viewer-request events and forwarding', () => {
       res.end(Buffer.concat([Buffer.from(req.method + ':'), body]));
     };
     const payload = Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251));
-    const reply = await send(edge.url, '/upload', { method: 'PUT', body: payload, headers: ['Content-Type', 'application/octet-stream'] });
+    const reply = await rawRequest(edge.url, '/upload', { method: 'PUT', body: payload, headers: ['Content-Type', 'application/octet-stream'] });
     expect(reply.status).toBe(201);
     expect(reply.statusMessage).toBe('Made');
     expect(reply.values('set-cookie')).toEqual(['a=1', 'b=2']);
@@ -134,15 +135,15 @@ describe('edge emulator: viewer-request events and forwarding', () => {
   it('labels an error the origin returns as CloudFront does', async () => {
     const edge = await world.start();
     world.origin.respond = (_req, res) => res.writeHead(404).end('nope');
-    const reply = await send(edge.url, '/missing');
+    const reply = await rawRequest(edge.url, '/missing');
     expect(reply.status).toBe(404);
     expect(reply.text).toBe('nope');
     expect(reply.values('x-cache')).toEqual(['Error from cloudfront']);
   });
 
   it('answers 502 when the origin cannot be reached', async () => {
-    const edge = await world.start({}, `http://127.0.0.1:${await closedPort()}`);
-    const reply = await send(edge.url, '/');
+    const edge = await world.start({}, `http://127.0.0.1:${await unusedPort()}`);
+    const reply = await rawRequest(edge.url, '/');
     expect(reply.status).toBe(502);
     expect(reply.text).toContain('able to connect to the origin');
     expect(reply.values('x-cache')).toEqual(['Error from cloudfront']);
@@ -150,7 +151,7 @@ describe('edge emulator: viewer-request events and forwarding', () => {
 
   it('keeps the origin path in front of the forwarded uri', async () => {
     const edge = await world.start({}, `${world.origin.url}/prefix/`);
-    await send(edge.url, '/page?x=1');
+    await rawRequest(edge.url, '/page?x=1');
     expect(world.origin.requests[0]!.url).toBe('/prefix/page?x=1');
   });
 
@@ -159,7 +160,7 @@ describe('edge emulator: viewer-request events and forwarding', () => {
     ['a missing querystring', (r) => ({ ...r, querystring: undefined })],
   ])('answers 502 for %s', async (_, change) => {
     const edge = await world.start({ checker: async (event) => change(event.Records[0]!.cf.request) as CloudFrontRequest });
-    const reply = await send(edge.url, '/');
+    const reply = await rawRequest(edge.url, '/');
     expect(reply.status).toBe(502);
     expect(world.origin.requests).toHaveLength(0);
   });

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoSite } from '../../../src/dev/origin/demo-site.js';
 import type { RunningOrigin } from '../../../src/dev/origin/index.js';
-import { rawRequest } from './raw-http.js';
+import { rawRequest } from '../../support/raw-http.js';
 
 // Header values as the checker sends them: percent-encoded outside printable
 // ASCII, a comma inside a group name encoded, the separating comma not.

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningOrigin } from '../../../src/dev/origin/index.js';
 import { startProxyOrigin } from '../../../src/dev/origin/proxy-origin.js';
-import { rawRequest, unusedPort } from './raw-http.js';
+import { rawRequest, unusedPort } from '../../support/raw-http.js';
 
 interface Seen {
   readonly method: string;

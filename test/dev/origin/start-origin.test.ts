@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOrigin, type OriginKind } from '../../../src/dev/origin/index.js';
-import { rawRequest, unusedPort, type RawResponse } from './raw-http.js';
+import { rawRequest, unusedPort, type RawResponse } from '../../support/raw-http.js';
 
 describe('startOrigin', () => {
   let dir: string;

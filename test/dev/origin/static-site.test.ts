@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningOrigin } from '../../../src/dev/origin/index.js';
 import { startStaticSite } from '../../../src/dev/origin/static-site.js';
-import { rawRequest } from './raw-http.js';
+import { rawRequest } from '../../support/raw-http.js';
 
 const SECRET = 'TOP-SECRET-OUTSIDE-THE-SITE';
 
