@@ -11,7 +11,7 @@ import { bundleCommand, runBundle, type BundleOptions } from './commands/bundle.
 import { deployCommand, runDeploy, type DeployOptions } from './commands/deploy.js';
 import { devCommand, runDev, type DevOptions } from './commands/dev.js';
 import { initCommand, runInit } from './commands/init.js';
-import { revokeCommand, runRevoke, type RevokeOptions } from './commands/revoke.js';
+import { handleOperandsLast, revokeCommand, runRevoke, type RevokeOptions } from './commands/revoke.js';
 import { runSessions, sessionsCommand, type SessionsOptions } from './commands/sessions.js';
 
 const EXIT_CODES_HELP = `
@@ -104,7 +104,7 @@ export async function run(argv: readonly string[], streams: Streams): Promise<Ex
   if (named !== undefined && commands.some((c) => c.name() === named)) invocation.command = named;
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(invocation.command === 'revoke' ? handleOperandsLast(argv) : argv, { from: 'user' });
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -174,6 +174,18 @@ describe('against a running sandbox', () => {
     expect(listed.stdout).toContain(keep.handle);
   });
 
+  it('revoke takes a handle that starts with "-" (one in 64 do) as the handle, not as an option', async () => {
+    let handle = handleOf(newId());
+    while (!handle.startsWith('-')) handle = handleOf(newId());
+    const now = Math.floor(Date.now() / 1000);
+    const row = { handle, sub: 'sub-dash', email: 'dash@example.com', groups: [], createdAt: now, expiresAt: now + 3600 };
+    await sessions.putSession(row);
+    const r = runBin('cogcf', ['revoke', handle, '--sandbox']);
+    expect(r.status, r.transcript).toBe(0);
+    expect(r.stdout).toContain('Revoked 1 session of dash@example.com');
+    expect(await sessions.readSession(handle, now)).toBeUndefined();
+  });
+
   it('revoke --user <email> --sandbox ends every session of that user, and only theirs', async () => {
     const d1 = await addSession('sub-dave', 'dave@example.com');
     const d2 = await addSession('sub-dave', 'dave@example.com');

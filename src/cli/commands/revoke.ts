@@ -38,6 +38,22 @@ Examples:
     );
 }
 
+/**
+ * Handles are base64url, so one in 64 starts with `-` and would be read as an
+ * unknown option. Such a handle (where it stands as the operand, not as the
+ * value of --user) is moved behind `--`, where only operands go.
+ */
+export function handleOperandsLast(argv: readonly string[]): string[] {
+  if (argv.includes('--')) return [...argv];
+  const moved: string[] = [];
+  const rest = argv.filter((arg, i) => {
+    const isDashHandle = arg.startsWith('-') && isWellFormedHandle(arg) && argv[i - 1] !== '--user';
+    if (isDashHandle) moved.push(arg);
+    return !isDashHandle;
+  });
+  return moved.length === 0 ? rest : [...rest, '--', ...moved];
+}
+
 function checkArguments(handle: string | undefined, user: string | undefined): void {
   if (handle !== undefined && user !== undefined) {
     throw new UsageError('give either a session <handle> or --user <email|sub>, not both', { hint: USAGE_HINT });
