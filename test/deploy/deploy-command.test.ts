@@ -1,8 +1,9 @@
 // `cogcf deploy` end to end: the built bin against a moto server, checked
-// with the SDK and with an outside client (boto3). moto completes Cognito,
-// ApiGatewayV2 and Lambda URL resources without physical ids and returns no
-// Outputs for stacks made through change sets, so the checks are on what it
-// does model: stack status, the table, the roles, the uploaded artifacts.
+// with the SDK and with an outside client (boto3). moto completes the app
+// client, the HTTP API and the Lambda version without physical ids, so the
+// outputs built from those are placeholders there (or, for the client id,
+// absent); the checks are on what it does model: stack status, the table and
+// the outputs built from it, the roles, the uploaded artifacts.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,8 @@ let moto: Moto;
 let dir: string;
 let configPath: string;
 let regional: AwsClients;
+/** What the first `--yes --json` printed, for the later tests to compare against. */
+let created: DeployJson;
 let edge: AwsClients;
 
 /** A barrier config like templates/barrier.example.json, deployable (host names only). */
@@ -79,6 +82,7 @@ interface StackJson {
   action?: string;
   status?: string;
   changes?: { logicalId: string; resourceType: string; action: string }[];
+  outputs?: Record<string, string>;
   error?: { message: string };
 }
 interface DeployJson {
@@ -163,6 +167,13 @@ describe('cogcf deploy against moto', () => {
     expect(Table?.TableArn).toBe(`arn:aws:dynamodb:${REGION}:123456789012:table/${TABLE}`);
     expect((await resourcesOf(regional.cloudFormation, 'cogcf-manager')).ManagerRole?.ResourceStatus).toBe('CREATE_COMPLETE');
     expect((await resourcesOf(edge.cloudFormation, 'cogcf-checker')).CheckerRole?.ResourceStatus).toBe('CREATE_COMPLETE');
+
+    // The outputs the wiring step reads, as far as moto resolves them.
+    const outputs = (role: string) => doc.stacks.find((s) => s.role === role)?.outputs ?? {};
+    expect(outputs('manager')).toMatchObject({ SessionTableName: TABLE, SessionTableRegion: REGION, SessionTableArn: Table?.TableArn });
+    expect(outputs('manager').ManagerOriginDomain).toMatch(new RegExp(`\\.execute-api\\.${REGION}\\.amazonaws\\.com$`));
+    expect(Object.keys(outputs('checker'))).toEqual(['CheckerVersionArn']);
+    created = doc;
   });
 
   it('a second --yes with nothing changed does nothing to either stack', async () => {
@@ -178,12 +189,16 @@ describe('cogcf deploy against moto', () => {
     expect(r.stderr).not.toMatch(/_IN_PROGRESS/);
   });
 
-  it('prints a human table of each stack’s action', async () => {
+  it('prints a human table of each stack’s action, then each stack’s outputs', async () => {
     const r = await deploy('--yes');
 
     expect(r.status, r.transcript).toBe(0);
     expect(r.stdout).toMatch(/^cogcf-manager +eu-west-1 +none +CREATE_COMPLETE$/m);
     expect(r.stdout).toMatch(/^cogcf-checker +us-east-1 +none +CREATE_COMPLETE$/m);
+    const managerOutputs = r.stdout.slice(r.stdout.indexOf('Outputs of cogcf-manager:'), r.stdout.indexOf('Outputs of cogcf-checker:'));
+    expect(managerOutputs).toMatch(new RegExp(`^SessionTableName +${TABLE}$`, 'm'));
+    expect(managerOutputs).toMatch(new RegExp(`^SessionTableArn +arn:aws:dynamodb:${REGION}:123456789012:table/${TABLE}$`, 'm'));
+    expect(r.stdout.slice(r.stdout.indexOf('Outputs of cogcf-checker:'))).toMatch(/^CheckerVersionArn +\S+$/m);
   });
 
   it('a stack that fails exits 1 and still reports the other stack', async () => {
@@ -213,7 +228,7 @@ describe('cogcf deploy against moto', () => {
     expect(await stackStatus(edge.cloudFormation, 'clash-checker')).toBe('CREATE_COMPLETE');
   });
 
-  it('an outside client (boto3) sees both stacks, the session table and both roles', () => {
+  it('an outside client (boto3) sees both stacks, the session table, both roles and the outputs cogcf printed', () => {
     const script = `
 import boto3, json
 def status(region, name):
@@ -222,14 +237,25 @@ def role(region, stack, logical_id):
     name = boto3.client("cloudformation", region_name=region).describe_stack_resource(
         StackName=stack, LogicalResourceId=logical_id)["StackResourceDetail"]["PhysicalResourceId"]
     return boto3.client("iam").get_role(RoleName=name)["Role"]["RoleName"] == name
+def outputs(region, name):
+    stack = boto3.client("cloudformation", region_name=region).describe_stacks(StackName=name)["Stacks"][0]
+    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 table = boto3.client("dynamodb", region_name="${REGION}").describe_table(TableName="${TABLE}")["Table"]
 print(json.dumps({"manager": status("${REGION}", "cogcf-manager"), "checker": status("us-east-1", "cogcf-checker"),
                   "billing": table["BillingModeSummary"]["BillingMode"],
-                  "roles": [role("${REGION}", "cogcf-manager", "ManagerRole"), role("us-east-1", "cogcf-checker", "CheckerRole")]}))
+                  "roles": [role("${REGION}", "cogcf-manager", "ManagerRole"), role("us-east-1", "cogcf-checker", "CheckerRole")],
+                  "outputs": [outputs("${REGION}", "cogcf-manager"), outputs("us-east-1", "cogcf-checker")]}))
 `;
     const r = spawnSync('python3', ['-c', script], { encoding: 'utf8', env: { ...process.env, ...moto.env } });
 
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ manager: 'CREATE_COMPLETE', checker: 'CREATE_COMPLETE', billing: 'PAY_PER_REQUEST', roles: [true, true] });
+    const outputsOf = (role: string) => created.stacks.find((s) => s.role === role)?.outputs;
+    expect(JSON.parse(r.stdout)).toEqual({
+      manager: 'CREATE_COMPLETE',
+      checker: 'CREATE_COMPLETE',
+      billing: 'PAY_PER_REQUEST',
+      roles: [true, true],
+      outputs: [outputsOf('manager'), outputsOf('checker')],
+    });
   });
 });

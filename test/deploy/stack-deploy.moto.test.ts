@@ -1,8 +1,7 @@
 // The deploy engine against moto's CloudFormation over real HTTP: change sets
-// are created, described, executed and deleted as on AWS. moto 5.2 does not
-// compute Outputs for stacks made through change sets (its execute step never
-// rebuilds them), so outputs are covered by the mocked suite; here the
-// resources themselves are checked with other clients.
+// are created, described, executed and deleted as on AWS, outputs are read
+// back, and the resources themselves are checked with other clients. (moto
+// runs with the Outputs fix in test/support/moto_server.py.)
 import { DescribeStackResourcesCommand, DescribeStacksCommand, ListChangeSetsCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -51,7 +50,7 @@ const template = (label: string) => ({
       },
     },
   },
-  Outputs: { BucketName: { Value: { Ref: 'Bucket' } } },
+  Outputs: { BucketName: { Value: { Ref: 'Bucket' } }, TableArn: { Value: { 'Fn::GetAtt': ['Table', 'Arn'] } } },
 });
 
 const deploy = (stackName: string, label: string, extra: { dryRun?: boolean; onEvent?: (e: StackEvent) => void } = {}) =>
@@ -89,6 +88,7 @@ describe('deployStack against moto', () => {
     await expect(s3.send(new HeadBucketCommand({ Bucket: ids.Bucket }))).resolves.toBeDefined();
     expect((await dynamo.send(new DescribeTableCommand({ TableName: ids.Table }))).Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
     expect(ids.Role).toBeTruthy();
+    expect(result.outputs).toEqual({ BucketName: ids.Bucket, TableArn: `arn:aws:dynamodb:us-east-1:123456789012:table/${ids.Table}` });
     expect(await changeSetsOf('engine-create')).toEqual([expect.objectContaining({ ExecutionStatus: 'EXECUTE_COMPLETE' })]);
   });
 
@@ -99,7 +99,7 @@ describe('deployStack against moto', () => {
 
     const result = await deploy('engine-noop', 'same', { onEvent: (e) => events.push(e) });
 
-    expect(result).toMatchObject({ action: 'none', changes: [], status: 'CREATE_COMPLETE' });
+    expect(result).toMatchObject({ action: 'none', changes: [], status: 'CREATE_COMPLETE', outputs: { BucketName: before.Bucket } });
     expect(events).toEqual([]);
     expect(await physicalIds('engine-noop')).toEqual(before);
     expect((await changeSetsOf('engine-noop')).map((c) => c.ExecutionStatus)).toEqual(['EXECUTE_COMPLETE']);
@@ -113,6 +113,7 @@ describe('deployStack against moto', () => {
 
     expect(result).toMatchObject({ action: 'update', status: 'UPDATE_COMPLETE' });
     expect(result.changes.map((c) => c.logicalId)).toContain('Bucket');
+    expect(result.outputs.BucketName).toBe((await physicalIds('engine-update')).Bucket);
     // moto reports UPDATE_IN_PROGRESS twice (two events); the create history is not replayed.
     expect(new Set(events.map((e) => `${e.logicalId} ${e.status}`))).toEqual(new Set(['engine-update UPDATE_IN_PROGRESS', 'engine-update UPDATE_COMPLETE']));
     expect(events.at(-1)?.status).toBe('UPDATE_COMPLETE');

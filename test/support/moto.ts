@@ -1,7 +1,10 @@
 // A real AWS control-plane stand-in for tests: moto's server (Python, part of
 // this machine image) on 127.0.0.1, reached by the SDK through an endpoint.
 // It is required: a missing moto fails with the install hint, never skips.
+// It runs through moto_server.py, which adds the Outputs moto 5.2.1 leaves off
+// stacks made by executing a change set (see that file).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { unusedPort } from './raw-http.js';
 
 export interface Moto {
@@ -12,12 +15,14 @@ export interface Moto {
   close(): Promise<void>;
 }
 
+const SERVER = fileURLToPath(new URL('./moto_server.py', import.meta.url));
+
 export async function startMoto(): Promise<Moto> {
   if (spawnSync('python3', ['-c', 'import moto.server'], { stdio: 'ignore' }).status !== 0) {
     throw new Error('moto is not installed: this suite needs `python3 -m moto.server` (pip install "moto[server]")');
   }
   const port = await unusedPort();
-  const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const child: ChildProcess = spawn('python3', [SERVER, '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   const endpoint = `http://127.0.0.1:${port}`;
   for (const until = Date.now() + 15_000; ; ) {
     if (child.exitCode !== null) throw new Error(`moto.server exited with code ${child.exitCode}`);
