@@ -7,4 +7,8 @@ import { createManager } from './manager.js';
 const baked = __COGCF_CONFIG__ as ManagerConfig;
 const clientId = process.env.COGCF_COGNITO_CLIENT_ID;
 
-export const handler = createManager(clientId ? { ...baked, cognito: { ...baked.cognito, clientId } } : baked);
+const config = clientId ? { ...baked, cognito: { ...baked.cognito, clientId } } : baked;
+// Fail at init, loudly, rather than send every visitor to Cognito with no client.
+if (config.cognito.clientId === '') throw new Error('cogcf manager: no app client id: set COGCF_COGNITO_CLIENT_ID or cognito.clientId in the barrier config');
+
+export const handler = createManager(config);

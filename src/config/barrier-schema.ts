@@ -10,13 +10,14 @@ export const DEFAULT_COOKIE_NAME = '__Host-cogcf-session';
 const cognito = f.strictObject(
   {
     userPoolId: f.userPoolId,
-    clientId: f.clientId,
+    // Left out for `cogcf deploy`, whose manager stack creates the app client.
+    clientId: v.optional(f.clientId),
     domain: f.cognitoDomain,
     scopes: v.optional(f.scopes, () => [...DEFAULT_SCOPES]),
     identityProvider: v.optional(f.identityProvider),
     jwksUri: v.optional(f.jwksUri),
   },
-  'an object with userPoolId, clientId and domain',
+  'an object with userPoolId and domain',
 );
 
 const sessionTable = f.strictObject(

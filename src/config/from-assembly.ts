@@ -17,8 +17,6 @@ export interface ConvertedAssembly {
   readonly notes: string[];
 }
 
-/** The barrier config schema requires a client id; the deployed stack's own app client replaces this one. */
-export const PLACEHOLDER_CLIENT_ID = 'assemblyplaceholderclient';
 /** Used when the assembly names no StacksPrefix: the user never chose a name, so cogcf's own default applies. */
 const DEFAULT_PREFIX = 'cogcf';
 
@@ -149,7 +147,6 @@ function notesOnDroppedSettings(root: Mapping, source: string, notes: string[]):
   if (attributes.length > 0) {
     notes.push(`${attributes.join(' and ')} are not applied: the new app client uses the pool's default attribute permissions.`);
   }
-  notes.push(`cognito.clientId is a placeholder (${PLACEHOLDER_CLIENT_ID}): the manager stack creates its own app client and the manager uses that one.`);
 }
 
 function parseYaml(text: string, source: string): Mapping {
@@ -182,7 +179,6 @@ export function convertAssembly(text: string, source: string): ConvertedAssembly
     domains: [required('Cloudfront.DomainName')],
     cognito: {
       userPoolId,
-      clientId: PLACEHOLDER_CLIENT_ID,
       domain: cognitoDomainOf(required('CognitoUserPool.DomainName'), userPoolId),
       ...(identityProvider === undefined ? {} : { identityProvider }),
     },

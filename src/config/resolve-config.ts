@@ -22,7 +22,9 @@ function resolveCognito(c: BarrierConfig['cognito']): CognitoConfig {
   return {
     region,
     userPoolId: c.userPoolId,
-    clientId: c.clientId,
+    // Empty when the file has none: the manager stack's app client id then
+    // arrives as COGCF_COGNITO_CLIENT_ID (see runtime/manager/index.ts).
+    clientId: c.clientId ?? '',
     domainUrl: c.domain,
     issuer,
     jwksUri: c.jwksUri ?? `${issuer}/.well-known/jwks.json`,

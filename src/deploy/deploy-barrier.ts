@@ -94,8 +94,19 @@ async function upload(clients: AwsClients, accountId: string, fn: BuiltFunction,
   return uploaded;
 }
 
+/**
+ * The stack creates the app client and hands its id to the manager, so a
+ * client id in the file is not baked in: changing it must not redeploy.
+ */
+function withStackAppClient(config: ResolvedConfig, log: (line: string) => void): ResolvedConfig {
+  if (config.manager.cognito.clientId === '') return config;
+  log(`Note: cognito.clientId (${config.manager.cognito.clientId}) is not used: the manager stack creates its own app client.`);
+  return { ...config, manager: { ...config.manager, cognito: { ...config.manager.cognito, clientId: '' } } };
+}
+
 export async function deployBarrier(options: DeployBarrierOptions): Promise<BarrierDeployment> {
-  const { config, log } = options;
+  const { log } = options;
+  const config = withStackAppClient(options.config, log);
   const endpoint = options.endpoint === undefined ? {} : { endpoint: options.endpoint };
   const managerRegion = config.manager.table.region;
   const regional = awsClients({ region: managerRegion, ...endpoint });

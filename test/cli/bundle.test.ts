@@ -164,6 +164,16 @@ describe('cogcf bundle with a bad config', () => {
     expect(doc.error.message).toContain('checker.lookupTimeoutMs');
   });
 
+  it('refuses a config without cognito.clientId, which only deploy can do without (exit 2, nothing written)', () => {
+    const config = exampleWith('no-client', (c) => delete c.cognito!.clientId);
+    const out = join(dir, 'never');
+    const r = runBin('cogcf', ['bundle', '--config', config, '--out', out]);
+    expect(r.status, r.transcript).toBe(2);
+    expect(r.stderr).toContain(`error: Invalid barrier config ${config}:\n  cognito.clientId: required for cogcf bundle`);
+    expect(r.stderr).toMatch(/hint: .*`cogcf deploy` needs none/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('names a missing config file (exit 2)', () => {
     const r = runBin('cogcf', ['bundle', '--config', join(dir, 'nope.json'), '--out', join(dir, 'never')]);
     expect(r.status, r.transcript).toBe(2);

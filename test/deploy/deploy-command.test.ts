@@ -5,15 +5,19 @@
 // absent); the checks are on what it does model: stack status, the table and
 // the outputs built from it, the roles, the uploaded artifacts.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeStackResourcesCommand, DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients, type AwsClients } from '../../src/aws/clients.js';
 import { runBinAsync } from '../cli/run-bin.js';
+import { headerOf, httpEvent } from '../runtime/manager/harness.js';
 import { startMoto, type Moto } from '../support/moto.js';
 
 const REGION = 'eu-west-1';
@@ -27,8 +31,11 @@ let regional: AwsClients;
 let created: DeployJson;
 let edge: AwsClients;
 
-/** A barrier config like templates/barrier.example.json, deployable (host names only). */
-function writeConfig(file: string, tableName: string): string {
+/**
+ * A barrier config like templates/barrier.example.json, deployable (host
+ * names only), and without a client id: the stack makes the app client.
+ */
+function writeConfig(file: string, tableName: string, clientId?: string): string {
   const path = join(dir, file);
   writeFileSync(
     path,
@@ -36,7 +43,7 @@ function writeConfig(file: string, tableName: string): string {
       domains: ['app.example.com', 'd111111abcdef8.cloudfront.net'],
       cognito: {
         userPoolId: `${REGION}_AbCdEf123`,
-        clientId: '1example23456789abcdefghij',
+        ...(clientId === undefined ? {} : { clientId }),
         domain: `my-barrier.auth.${REGION}.amazoncognito.com`,
         scopes: ['openid', 'email', 'profile'],
         identityProvider: 'Google',
@@ -174,6 +181,40 @@ describe('cogcf deploy against moto', () => {
     expect(outputs('manager').ManagerOriginDomain).toMatch(new RegExp(`\\.execute-api\\.${REGION}\\.amazonaws\\.com$`));
     expect(Object.keys(outputs('checker'))).toEqual(['CheckerVersionArn']);
     created = doc;
+  });
+
+  it('uploads a manager that takes its client id from the stack and refuses to start without one', async () => {
+    const { manager } = created.artifacts;
+    const object = await regional.s3.send(new GetObjectCommand({ Bucket: manager.bucket, Key: manager.key }));
+    const files = unzipSync(await object.Body!.transformToByteArray());
+    const unpacked = join(dir, 'uploaded-manager');
+    mkdirSync(unpacked);
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(unpacked, name), bytes);
+    const load = createRequire(import.meta.url);
+    const entry = join(unpacked, 'index.js');
+
+    expect(() => load(entry)).toThrow(/no app client id: set COGCF_COGNITO_CLIENT_ID/);
+    delete load.cache[load.resolve(entry)];
+    process.env.COGCF_COGNITO_CLIENT_ID = 'stackmadeclient';
+    try {
+      const { handler } = load(entry) as { handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> };
+      // A sign-out with no session touches no table and names the client in Cognito's /logout URL.
+      const signOut = await handler(httpEvent('POST', '/_identity/logout'));
+      expect(signOut.statusCode).toBe(302);
+      expect(new URL(headerOf(signOut, 'location')!).searchParams.get('client_id')).toBe('stackmadeclient');
+    } finally {
+      delete process.env.COGCF_COGNITO_CLIENT_ID;
+    }
+  });
+
+  it('ignores a client id in the file, saying so, and uploads the same manager bytes', async () => {
+    const withClient = writeConfig('with-client.json', TABLE, '1example23456789abcdefghij');
+
+    const r = await runBinAsync('cogcf', ['deploy', '--config', withClient, '--dry-run', '--json'], moto.env);
+
+    expect(r.status, r.transcript).toBe(0);
+    expect(r.stderr).toContain('Note: cognito.clientId (1example23456789abcdefghij) is not used: the manager stack creates its own app client.');
+    expect((JSON.parse(r.stdout) as DeployJson).artifacts.manager.sha256).toBe(created.artifacts.manager.sha256);
   });
 
   it('a second --yes with nothing changed does nothing to either stack', async () => {

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { buildBarrier, formatBytes } from '../../bundle/build-barrier.js';
 import type { BuiltFunction } from '../../bundle/build-functions.js';
 import { loadBarrierConfig } from '../../config/barrier-config.js';
-import { UsageError } from '../../errors.js';
+import { ConfigError, UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { JSON_SCHEMA_VERSION, type Output } from '../../output.js';
 import { renderTable } from '../render-table.js';
@@ -60,6 +60,12 @@ export async function runBundle(options: BundleOptions, out: Output): Promise<Ex
   const configPath = required(options.config, '--config <file>');
   const outDir = required(options.out, '--out <dir>');
   const config = await loadBarrierConfig(configPath);
+  // Only `cogcf deploy` supplies the app client itself.
+  if (config.manager.cognito.clientId === '') {
+    throw new ConfigError('ERR_CONFIG_INVALID', `Invalid barrier config ${configPath}:\n  cognito.clientId: required for cogcf bundle`, {
+      hint: 'Give the id of your app client (public, code flow with PKCE). `cogcf deploy` needs none: its manager stack creates the app client.',
+    });
+  }
   out.log(`Config ${displayPath(resolve(configPath))} is valid.`);
   const built = await buildBarrier(config, outDir, out.log);
   out.result(renderResult(built), {

@@ -102,6 +102,11 @@ describe('a valid config', () => {
     });
   });
 
+  it('accepts a file without cognito.clientId (for deploy, whose stack makes the client), resolving it to empty', () => {
+    const { manager } = parseBarrierConfig(withField(minimal(), 'cognito.clientId', undefined), 'test.json');
+    expect(manager.cognito.clientId).toBe('');
+  });
+
   it('accepts the local overrides the tests and the sandbox use', () => {
     let config = withField(minimal(), 'domains', ['http://127.0.0.1:8080', 'http://localhost:3000', 'APP.Example.com']);
     config = withField(config, 'cognito.domain', 'http://127.0.0.1:4000');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBarrierConfig } from '../../../src/config/barrier-config.js';
-import { convertAssembly, loadAssembly, PLACEHOLDER_CLIENT_ID } from '../../../src/config/from-assembly.js';
+import { convertAssembly, loadAssembly } from '../../../src/config/from-assembly.js';
 import { isCogcfError } from '../../../src/errors.js';
 import { ExitCode } from '../../../src/exit-codes.js';
 
@@ -61,7 +61,6 @@ describe('convertAssembly', () => {
       domains: ['www.example.ch'],
       cognito: {
         userPoolId: 'eu-central-1_AbCdEf123',
-        clientId: PLACEHOLDER_CLIENT_ID,
         domain: 'forge-login.auth.eu-central-1.amazoncognito.com',
       },
       sessionTable: { name: 'barrier-sessions', region: 'eu-central-1' },
@@ -69,6 +68,8 @@ describe('convertAssembly', () => {
     const resolved = parseBarrierConfig(barrierConfig, 'converted');
     expect(resolved.manager.table).toMatchObject({ name: 'barrier-sessions', region: 'eu-central-1' });
     expect(resolved.manager.cognito.identityProvider).toBeUndefined();
+    // No client id: the manager stack creates the app client.
+    expect(resolved.manager.cognito.clientId).toBe('');
   });
 
   it('leaves a note for every setting it does not carry over', () => {
@@ -80,7 +81,6 @@ describe('convertAssembly', () => {
     expect(text).toContain('AWS_PROFILE=forge-prod');
     expect(text).toMatch(/Packaging\.S3Buckets and Packaging\.S3Prefix are not used/);
     expect(text).toMatch(/ReadAttributes and WriteAttributes are not applied/);
-    expect(text).toContain(`placeholder (${PLACEHOLDER_CLIENT_ID})`);
     expect(text).toMatch(/BarrierSessionManager and BarrierSessionChecker are left alone/);
   });
 
