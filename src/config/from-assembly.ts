@@ -5,6 +5,7 @@
 // does differently are not carried over: each one becomes a note for the user.
 import { readFile } from 'node:fs/promises';
 import { parse, YAMLError } from 'yaml';
+import { DEFAULT_STACK_PREFIX, MAX_STACK_PREFIX_LENGTH } from '../deploy/stack-prefix.js';
 import { ConfigError } from '../errors.js';
 import { parseBarrierConfig } from './barrier-config.js';
 import type { ResolvedConfig } from './resolve-config.js';
@@ -17,8 +18,6 @@ export interface ConvertedAssembly {
   readonly notes: string[];
 }
 
-/** Used when the assembly names no StacksPrefix: the user never chose a name, so cogcf's own default applies. */
-const DEFAULT_PREFIX = 'cogcf';
 
 // Every key the 2019 format knows, by section ('' is the top level).
 // Packaging.S3Buckets maps regions to bucket names, so its keys are not checked.
@@ -112,14 +111,14 @@ function identityProviderOf(providers: readonly string[], source: string, notes:
 /** `Barrier` → `barrier`: lower case, runs of other characters as `-`, starting with a letter (the --stack-prefix rule). */
 function stackPrefixOf(raw: string | undefined, source: string, notes: string[]): string {
   if (raw === undefined) {
-    notes.push(`StacksPrefix is not set: the stacks are named ${DEFAULT_PREFIX}-manager and ${DEFAULT_PREFIX}-checker.`);
-    return DEFAULT_PREFIX;
+    notes.push(`StacksPrefix is not set: the stacks are named ${DEFAULT_STACK_PREFIX}-manager and ${DEFAULT_STACK_PREFIX}-checker.`);
+    return DEFAULT_STACK_PREFIX;
   }
   const prefix = raw
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/^[^a-z]+/, '')
-    .slice(0, 120)
+    .slice(0, MAX_STACK_PREFIX_LENGTH)
     .replace(/-+$/, '');
   if (prefix === '') throw invalid(source, [`StacksPrefix: "${raw}" has no letter to start a stack name with`]);
   notes.push(

@@ -21,7 +21,6 @@ import { artifactKey, uploadArtifact, type UploadedArtifact } from './upload-art
 
 /** Lambda@Edge functions can only be created here. */
 export const CHECKER_REGION = 'us-east-1';
-export const DEFAULT_STACK_PREFIX = 'cogcf';
 
 export interface DeployBarrierOptions {
   readonly config: ResolvedConfig;
@@ -100,7 +99,7 @@ async function upload(clients: AwsClients, accountId: string, fn: BuiltFunction,
  */
 function withStackAppClient(config: ResolvedConfig, log: (line: string) => void): ResolvedConfig {
   if (config.manager.cognito.clientId === '') return config;
-  log(`Note: cognito.clientId (${config.manager.cognito.clientId}) is not used: the manager stack creates its own app client.`);
+  log(`note: cognito.clientId (${config.manager.cognito.clientId}) is not used: the manager stack creates its own app client.`);
   return { ...config, manager: { ...config.manager, cognito: { ...config.manager.cognito, clientId: '' } } };
 }
 

@@ -1,9 +1,10 @@
 // `cogcf deploy` end to end: the built bin against a moto server, checked
 // with the SDK and with an outside client (boto3). moto completes the app
-// client, the HTTP API and the Lambda version without physical ids, so the
-// outputs built from those are placeholders there (or, for the client id,
-// absent); the checks are on what it does model: stack status, the table and
-// the outputs built from it, the roles, the uploaded artifacts.
+// client, the HTTP API, the Lambda version and the CloudFront function without
+// physical ids, so the outputs built from those are placeholders there (or
+// absent: the client id, the function ARN); the checks are on what it does
+// model: stack status, the table and the outputs built from it, the roles,
+// the uploaded artifacts.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -129,6 +130,13 @@ describe('cogcf deploy against moto', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ command: 'deploy', ok: false, error: { code: 'ERR_USAGE' } });
   });
 
+  it('refuses a --stack-prefix too long for the names made from it (exit 2)', async () => {
+    const r = await deploy('--dry-run', '--stack-prefix', `p${'x'.repeat(44)}`);
+
+    expect(r.status, r.transcript).toBe(2);
+    expect(r.stderr).toMatch(/--stack-prefix "px+" is not usable in a stack name: .*\(at most 44\)/);
+  });
+
   it('--dry-run --json lists the creates of both stacks and leaves no stack behind', async () => {
     const r = await deploy('--dry-run', '--json', '--stack-prefix', 'dry');
 
@@ -143,7 +151,12 @@ describe('cogcf deploy against moto', () => {
     expect(changes('manager')).toEqual(
       expect.arrayContaining(['Add SessionTable AWS::DynamoDB::Table', 'Add ManagerFunction AWS::Lambda::Function', 'Add AppClient AWS::Cognito::UserPoolClient']),
     );
-    expect(changes('checker')?.sort()).toEqual(['Add CheckerFunction AWS::Lambda::Function', 'Add CheckerRole AWS::IAM::Role', 'Add CheckerVersion AWS::Lambda::Version']);
+    expect(changes('checker')?.sort()).toEqual([
+      'Add CheckerFunction AWS::Lambda::Function',
+      'Add CheckerRole AWS::IAM::Role',
+      'Add CheckerVersion AWS::Lambda::Version',
+      'Add ViewerHostFunction AWS::CloudFront::Function',
+    ]);
     expect(r.stderr).toMatch(/Dry run: no stack was changed/);
     expect(await stackStatus(regional.cloudFormation, 'dry-manager')).toBeUndefined();
     expect(await stackStatus(edge.cloudFormation, 'dry-checker')).toBeUndefined();
@@ -179,6 +192,7 @@ describe('cogcf deploy against moto', () => {
     const outputs = (role: string) => doc.stacks.find((s) => s.role === role)?.outputs ?? {};
     expect(outputs('manager')).toMatchObject({ SessionTableName: TABLE, SessionTableRegion: REGION, SessionTableArn: Table?.TableArn });
     expect(outputs('manager').ManagerOriginDomain).toMatch(new RegExp(`\\.execute-api\\.${REGION}\\.amazonaws\\.com$`));
+    // ViewerHostFunctionArn is left out by moto, which does not model CloudFront functions.
     expect(Object.keys(outputs('checker'))).toEqual(['CheckerVersionArn']);
     created = doc;
   });
@@ -213,7 +227,7 @@ describe('cogcf deploy against moto', () => {
     const r = await runBinAsync('cogcf', ['deploy', '--config', withClient, '--dry-run', '--json'], moto.env);
 
     expect(r.status, r.transcript).toBe(0);
-    expect(r.stderr).toContain('Note: cognito.clientId (1example23456789abcdefghij) is not used: the manager stack creates its own app client.');
+    expect(r.stderr).toContain('note: cognito.clientId (1example23456789abcdefghij) is not used: the manager stack creates its own app client.');
     expect((JSON.parse(r.stdout) as DeployJson).artifacts.manager.sha256).toBe(created.artifacts.manager.sha256);
   });
 

@@ -71,4 +71,14 @@ describe('checker stack', () => {
     }
     expect(checker.Outputs?.CheckerVersionArn?.Value).toEqual({ Ref: 'CheckerVersion' });
   });
+
+  it('publishes the viewer-host CloudFront Function, named after the stack, for the /_identity/* behaviour', () => {
+    expect(checker.Resources.ViewerHostFunction).toMatchObject({
+      Type: 'AWS::CloudFront::Function',
+      Properties: { Name: { 'Fn::Sub': '${AWS::StackName}-viewer-host' }, AutoPublish: true, FunctionConfig: { Runtime: 'cloudfront-js-2.0' } },
+    });
+    // CloudFront Functions allow 10 KB of code.
+    expect(String(checker.Resources.ViewerHostFunction?.Properties?.FunctionCode).length).toBeLessThan(10_240);
+    expect(checker.Outputs?.ViewerHostFunctionArn?.Value).toEqual({ 'Fn::GetAtt': ['ViewerHostFunction', 'FunctionARN'] });
+  });
 });

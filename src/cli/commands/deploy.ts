@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import { loadBarrierConfig } from '../../config/barrier-config.js';
 import { loadAssembly } from '../../config/from-assembly.js';
 import type { ResolvedConfig } from '../../config/resolve-config.js';
-import { deployBarrier, DEFAULT_STACK_PREFIX, type BarrierDeployment, type DeployedStack } from '../../deploy/deploy-barrier.js';
+import { deployBarrier, type BarrierDeployment, type DeployedStack } from '../../deploy/deploy-barrier.js';
+import { DEFAULT_STACK_PREFIX, isStackPrefix, MAX_STACK_PREFIX_LENGTH } from '../../deploy/stack-prefix.js';
 import type { NamedStackEvent } from '../../deploy/deploy-stacks.js';
 import { StackDeployError } from '../../deploy/stack-deploy.js';
 import { isCogcfError, UsageError } from '../../errors.js';
@@ -24,9 +25,6 @@ export interface DeployOptions {
 }
 
 const USAGE_HINT = 'Run `cogcf deploy --help` for usage.';
-// CloudFormation stack names: a letter, then letters, digits and hyphens, at
-// most 128 characters; the longest suffix we add is `-manager`.
-const STACK_PREFIX = /^[A-Za-z][A-Za-z0-9-]{0,119}$/;
 
 /** Adds `deploy` to `program`; the caller attaches the action. */
 export function deployCommand(program: Command): Command {
@@ -73,8 +71,8 @@ function configSourceOf(options: DeployOptions): ConfigSource {
 }
 
 function checkStackPrefix(stackPrefix: string): string {
-  if (!STACK_PREFIX.test(stackPrefix)) {
-    throw new UsageError(`--stack-prefix "${stackPrefix}" is not usable in a stack name: start with a letter, then letters, digits and "-" (at most 120)`, {
+  if (!isStackPrefix(stackPrefix)) {
+    throw new UsageError(`--stack-prefix "${stackPrefix}" is not usable in a stack name: start with a letter, then letters, digits and "-" (at most ${MAX_STACK_PREFIX_LENGTH})`, {
       hint: USAGE_HINT,
     });
   }

@@ -9,6 +9,7 @@ import { Agent, createServer, type IncomingMessage, type ServerResponse } from '
 import type { AddressInfo } from 'node:net';
 import { BASE_PATH } from '../../config/resolve-config.js';
 import { createBehaviourRouter } from './cache-behaviours.js';
+import { viewerHostFunction } from './cloudfront-function.js';
 import { createDefaultBehaviour } from './default-behaviour.js';
 import { newRequestId } from './edge-headers.js';
 import { cloudFrontErrorPage, explain } from './edge-failures.js';
@@ -48,7 +49,11 @@ export async function startEdgeEmulator(options: EdgeEmulatorOptions): Promise<E
   const origin = new URL(options.originUrl);
   if (origin.protocol !== 'http:') throw new TypeError(`originUrl must be an http:// URL, got ${options.originUrl}`);
   const originAgent = new Agent({ keepAlive: true });
-  const manager = createManagerBehaviour({ manager: options.manager, managerMs: options.timeouts?.managerMs ?? 30_000 });
+  const manager = createManagerBehaviour({
+    manager: options.manager,
+    managerMs: options.timeouts?.managerMs ?? 30_000,
+    viewerFunction: viewerHostFunction(),
+  });
   const viewerRequest = createDefaultBehaviour({
     checker: options.checker,
     checkerMs: options.timeouts?.checkerMs ?? 5000,

@@ -1,13 +1,15 @@
-// The `/_identity/*` cache behaviour: no edge function, and an origin that is
-// an HTTP API in front of the session manager. CloudFront forwards it every
-// viewer header but Host (the managed policy AllViewerExceptHostHeader), and
-// the viewer's host travels in X-Forwarded-Host so the manager can tell which
-// of its sites the request is for.
+// The `/_identity/*` cache behaviour: the checker stack's viewer-host
+// CloudFront Function on the viewer request, and an origin that is an HTTP
+// API in front of the session manager. CloudFront forwards it every viewer
+// header but Host (the managed policy AllViewerExceptHostHeader), so the
+// function copies the viewer's host into X-Forwarded-Host for the manager to
+// tell which of its sites the request is for.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { isDisallowedHeader } from './edge-headers.js';
-import { explain, InvalidResultError } from './edge-failures.js';
-import { valuesOf } from './header-lines.js';
+import type { CloudFrontFunction } from './cloudfront-function.js';
+import { cloudFrontErrorPage, explain, InvalidResultError } from './edge-failures.js';
 import { API_DOMAIN, apiGatewayError, httpApiEvent, httpApiResponse } from './http-api-event.js';
+import type { HeaderLine } from './header-lines.js';
 import { invoke } from './invoke.js';
 import { toOriginHeaders } from './origin-headers.js';
 import { readBody } from './read-body.js';
@@ -17,6 +19,7 @@ import type { Behaviour } from './viewer.js';
 export interface ManagerBehaviourDeps {
   readonly manager: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
   readonly managerMs: number;
+  readonly viewerFunction: CloudFrontFunction;
 }
 
 /** The manager's share of the request body; a larger one gets 413 before the function runs. */
@@ -30,13 +33,14 @@ export function createManagerBehaviour(deps: ManagerBehaviourDeps): Behaviour {
       // The rest of the upload is not read: end the connection after answering.
       return answer(res, { ...tooLarge, headerLines: [...tooLarge.headerLines, ['Connection', 'close']] }, requestId);
     }
-    const viewerLines = viewer.headerLines.filter(([name]) => {
-      const lower = name.toLowerCase();
-      return !isDisallowedHeader(lower) && lower !== 'x-forwarded-host';
-    });
+    let functionLines: HeaderLine[];
+    try {
+      functionLines = deps.viewerFunction(viewer, requestId);
+    } catch (e) {
+      return answer(res, cloudFrontErrorPage(503, 'The CloudFront function associated with the request failed.', requestId), requestId, `viewer-request function failed: ${explain(e)}`);
+    }
+    const viewerLines = functionLines.filter(([name]) => !isDisallowedHeader(name.toLowerCase()));
     const headerLines = toOriginHeaders(viewerLines, { host: API_DOMAIN, clientIp: viewer.clientIp, requestId });
-    const viewerHost = valuesOf(viewer.headerLines, 'host')[0];
-    if (viewerHost !== undefined) headerLines.push(['X-Forwarded-Host', viewerHost]);
 
     const { method, path, query, clientIp } = viewer;
     const event = httpApiEvent({ method, path, query, sourceIp: clientIp, headerLines, body, now: Date.now() });

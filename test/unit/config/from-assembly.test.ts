@@ -97,6 +97,8 @@ describe('convertAssembly', () => {
     ['Barrier', 'barrier'],
     ['My_Barrier.Prod', 'my-barrier-prod'],
     ['2019Barrier', 'barrier'],
+    // Cut to the longest prefix --stack-prefix takes.
+    [`${'B'.repeat(50)}-x`, 'b'.repeat(44)],
   ])('StacksPrefix %s gives stack prefix %s and table <prefix>-sessions', (raw, prefix) => {
     const { stackPrefix, barrierConfig } = convertAssembly(minimal(`StacksPrefix: ${raw}\n`), 'a.yaml');
     expect(stackPrefix).toBe(prefix);
