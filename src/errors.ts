@@ -20,7 +20,8 @@ export type ErrorCode =
   | 'ERR_AWS_AUTH'
   | 'ERR_AWS_PERMISSION'
   | 'ERR_AWS'
-  | 'ERR_DEPLOY_FAILED';
+  | 'ERR_DEPLOY_FAILED'
+  | 'ERR_INTERRUPTED';
 
 // A brand instead of `instanceof`: the built CLI and code loaded from source
 // (tests) may hold two copies of this class.
@@ -65,3 +66,15 @@ export class ConfigError extends CogcfError {
 
 export const isCogcfError = (e: unknown): e is CogcfError =>
   typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+
+/** Stopped by Ctrl-C (exit 130); the message says what was left as it was, or still running. */
+export class InterruptedError extends CogcfError {
+  constructor(message: string, options: Omit<CogcfErrorOptions, 'exitCode'> = {}) {
+    super('ERR_INTERRUPTED', message, { ...options, exitCode: ExitCode.Interrupted });
+  }
+}
+
+/** A checkpoint between steps: throws when `signal` (Ctrl-C) has fired. */
+export function throwIfInterrupted(signal: AbortSignal | undefined, message: string): void {
+  if (signal?.aborted) throw new InterruptedError(message);
+}

@@ -6,6 +6,8 @@ export const ExitCode = {
   Failure: 1,
   /** Bad flags or a bad config file: nothing was attempted. */
   Usage: 2,
+  /** Stopped by Ctrl-C (128 + SIGINT, as shells report it); stderr says what was left running. */
+  Interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

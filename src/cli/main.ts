@@ -16,9 +16,10 @@ import { runSessions, sessionsCommand, type SessionsOptions } from './commands/s
 
 const EXIT_CODES_HELP = `
 Exit codes:
-  0  success
-  1  the operation failed (for example a build error, or a stack that failed to deploy)
-  2  usage or config error: bad flags, or a config file that is missing or invalid (nothing was attempted)
+  0    success
+  1    the operation failed (for example a build error, or a stack that failed to deploy)
+  2    usage or config error: bad flags, or a config file that is missing or invalid (nothing was attempted)
+  130  stopped by Ctrl-C (stderr says what, if anything, is still running)
 
 Set --verbose to see stack traces.`;
 

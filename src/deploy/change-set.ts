@@ -9,7 +9,7 @@ import {
   type DescribeChangeSetCommandOutput,
 } from '@aws-sdk/client-cloudformation';
 import { awsErrorName, toCogcfError } from '../aws/errors.js';
-import { CogcfError } from '../errors.js';
+import { CogcfError, throwIfInterrupted } from '../errors.js';
 import type { StackParameter } from '../templates/load-template.js';
 import { pause, readWithRetry } from './poll.js';
 
@@ -78,8 +78,10 @@ export async function waitForChangeSet(
   stackName: string,
   changeSetName: string,
   pollMs: number,
+  signal?: AbortSignal,
 ): Promise<ChangeSetOutcome> {
   for (;;) {
+    throwIfInterrupted(signal, `Stopped while CloudFormation planned stack ${stackName}.`);
     const pages = await describeAllPages(cloudFormation, stackName, changeSetName, pollMs);
     const first = pages[0];
     const status = first?.Status;
@@ -93,7 +95,7 @@ export async function waitForChangeSet(
         hint: `The change set ${changeSetName} was kept for inspection in the CloudFormation console; fix the cause and deploy again.`,
       });
     }
-    await pause(pollMs);
+    await pause(pollMs, signal);
   }
 }
 

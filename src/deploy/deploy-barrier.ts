@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { awsClients, type AwsClients } from '../aws/clients.js';
 import { toCogcfError } from '../aws/errors.js';
+import { throwIfInterrupted } from '../errors.js';
 import { buildBarrier } from '../bundle/build-barrier.js';
 import type { BuiltFunction } from '../bundle/build-functions.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
@@ -31,6 +32,8 @@ export interface DeployBarrierOptions {
   readonly onEvent: (event: NamedStackEvent) => void;
   /** Overrides AWS_ENDPOINT_URL for every client. */
   readonly endpoint?: string;
+  /** Ctrl-C: stop at the next checkpoint (see deployStack for what happens to a stack in flight). */
+  readonly signal?: AbortSignal;
 }
 
 export interface DeployedStack {
@@ -113,8 +116,12 @@ export async function deployBarrier(options: DeployBarrierOptions): Promise<Barr
 
   const { accountId, partition } = await whoAmI(regional);
   log(`Deploying to account ${accountId}: manager in ${managerRegion}, checker in ${CHECKER_REGION}.`);
+  const { signal } = options;
+  const beforeAnyStack = 'Stopped before any stack was changed.';
+  throwIfInterrupted(signal, beforeAnyStack);
   const built = await buildInTempDir(config, log);
   try {
+    throwIfInterrupted(signal, beforeAnyStack);
     const sessionTableArn = `arn:${partition}:dynamodb:${managerRegion}:${accountId}:table/${config.manager.table.name}`;
     // Rendered before anything is created: a config that cannot be deployed stops here.
     const manager = renderStack(
@@ -130,10 +137,11 @@ export async function deployBarrier(options: DeployBarrierOptions): Promise<Barr
       upload(regional, accountId, built.manager, log),
       upload(edge, accountId, built.checker, log),
     ]);
+    throwIfInterrupted(signal, `${beforeAnyStack} The bundles were uploaded (under their content hashes, so a re-run reuses them).`);
 
     const specs: (StackSpec & { role: DeployedStack['role']; region: string })[] = [
-      { role: 'manager', region: managerRegion, cloudFormation: regional.cloudFormation, stackName: `${options.stackPrefix}-manager`, ...manager, dryRun: options.dryRun },
-      { role: 'checker', region: CHECKER_REGION, cloudFormation: edge.cloudFormation, stackName: `${options.stackPrefix}-checker`, ...checker, dryRun: options.dryRun },
+      { role: 'manager', region: managerRegion, cloudFormation: regional.cloudFormation, stackName: `${options.stackPrefix}-manager`, ...manager, dryRun: options.dryRun, signal },
+      { role: 'checker', region: CHECKER_REGION, cloudFormation: edge.cloudFormation, stackName: `${options.stackPrefix}-checker`, ...checker, dryRun: options.dryRun, signal },
     ];
     const outcomes = await deployStacks(specs, options.onEvent);
     return {

@@ -11,7 +11,8 @@ const MAX_ATTEMPTS = 5;
 export const isThrottled = (e: unknown): boolean =>
   THROTTLED.has(awsErrorName(e) ?? '') || (e as { $retryable?: { throttling?: boolean } } | null)?.$retryable?.throttling === true;
 
-export const pause = (ms: number): Promise<void> => sleep(ms);
+/** Waits `ms`, or less when `signal` fires (the caller's next checkpoint then stops). */
+export const pause = (ms: number, signal?: AbortSignal): Promise<void> => sleep(ms, undefined, { signal }).catch(() => {});
 
 /** Runs a read-only call, retrying throttling with a backoff in multiples of the poll interval. */
 export async function readWithRetry<T>(call: () => Promise<T>, pollMs: number): Promise<T> {

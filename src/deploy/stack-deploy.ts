@@ -2,6 +2,8 @@
 // change set, then (unless it is a dry run or there is nothing to do) execute
 // it and stream the stack's events until CloudFormation is done. Only the
 // execute step changes what runs; planning leaves the stack as it was.
+// Ctrl-C (the signal) before the execute step throws the change set away, so
+// nothing changed; after it, CloudFormation carries on and we only stop watching.
 import {
   DeleteStackCommand,
   DescribeStacksCommand,
@@ -12,9 +14,9 @@ import {
   type StackEvent as SdkStackEvent,
 } from '@aws-sdk/client-cloudformation';
 import { awsErrorName, toCogcfError } from '../aws/errors.js';
-import { CogcfError } from '../errors.js';
+import { CogcfError, InterruptedError, throwIfInterrupted } from '../errors.js';
 import type { StackParameter } from '../templates/load-template.js';
-import { createChangeSet, deleteChangeSet, waitForChangeSet, type ChangeSummary } from './change-set.js';
+import { createChangeSet, deleteChangeSet, waitForChangeSet, type ChangeSetOutcome, type ChangeSummary } from './change-set.js';
 import { pause, readWithRetry } from './poll.js';
 import { eventCursor, firstFailure, isStackEvent, isTerminal, toStackEvent, type EventCursor, type StackEvent } from './stack-events.js';
 
@@ -32,6 +34,8 @@ export interface DeployStackOptions {
   readonly clock?: () => number;
   /** Pause between Describe* polls (default 5 s). */
   readonly pollMs?: number;
+  /** Ctrl-C: stop at the next checkpoint. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface StackDeployResult {
@@ -66,7 +70,9 @@ export async function deployStack(options: DeployStackOptions): Promise<StackDep
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
   const dryRun = options.dryRun ?? false;
 
+  const { signal } = options;
   const existing = await discoverStack(cloudFormation, stackName, pollMs);
+  throwIfInterrupted(signal, `Stopped before stack ${stackName} was changed.`);
   // A REVIEW_IN_PROGRESS stack was never executed: it holds no resources and takes a CREATE change set.
   const type = existing === undefined || existing.StackStatus === 'REVIEW_IN_PROGRESS' ? 'CREATE' : 'UPDATE';
   const changeSetName = `cogcf-${clock()}`;
@@ -79,7 +85,18 @@ export async function deployStack(options: DeployStackOptions): Promise<StackDep
     parameters: options.parameters,
     capabilities: options.capabilities ?? ['CAPABILITY_IAM'],
   });
-  const plan = created ? await waitForChangeSet(cloudFormation, stackName, changeSetName, pollMs) : ({ empty: true } as const);
+  let plan: ChangeSetOutcome = { empty: true };
+  try {
+    if (created) plan = await waitForChangeSet(cloudFormation, stackName, changeSetName, pollMs, signal);
+  } catch (e) {
+    if (!(e instanceof InterruptedError)) throw e;
+  }
+  // Ctrl-C before the execute step: nothing may change.
+  const stopBeforeChange = async (): Promise<never> => {
+    if (created) await discardChangeSet(cloudFormation, stackName, changeSetName, type);
+    throw new InterruptedError(`Stopped before stack ${stackName} was changed${created ? ': its change set was deleted' : ''}.`);
+  };
+  if (signal?.aborted) await stopBeforeChange();
 
   if (plan.empty) {
     if (created) await deleteChangeSet(cloudFormation, stackName, changeSetName);
@@ -87,23 +104,24 @@ export async function deployStack(options: DeployStackOptions): Promise<StackDep
   }
   const action = type === 'CREATE' ? 'create' : 'update';
   if (dryRun) {
-    await deleteChangeSet(cloudFormation, stackName, changeSetName);
-    // The CREATE change set made an empty REVIEW_IN_PROGRESS stack; a plan must leave nothing behind.
-    if (type === 'CREATE') await deleteEmptyStack(cloudFormation, stackName);
+    await discardChangeSet(cloudFormation, stackName, changeSetName, type);
     return { stackName, action, changes: plan.changes, outputs: outputsOf(existing), status: existing?.StackStatus ?? 'NOT_CREATED', dryRun };
   }
 
   const cursor = eventCursor(cloudFormation, stackName, pollMs);
   await cursor.skipHistory();
+  if (signal?.aborted) await stopBeforeChange();
   const startedAt = clock();
   try {
     await cloudFormation.send(new ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName }));
   } catch (e) {
     throw toCogcfError(e, { action: 'cloudformation:ExecuteChangeSet', resource: stackName });
   }
-  const { status, events } = await followUntilDone(cursor, stackName, pollMs, (event) =>
+  const { status, events } = await followUntilDone(cursor, stackName, pollMs, signal, (event) =>
     options.onEvent?.(toStackEvent(event, clock() - startedAt)),
-  );
+  ).catch(async (e: unknown) => {
+    throw e instanceof InterruptedError ? await stoppedWatching(cloudFormation, stackName, action) : e;
+  });
   if (status !== 'CREATE_COMPLETE' && status !== 'UPDATE_COMPLETE') throw deployFailure(stackName, action, status, events);
   const deployed = await discoverStack(cloudFormation, stackName, pollMs);
   return { stackName, action, changes: plan.changes, outputs: outputsOf(deployed), status, dryRun };
@@ -138,6 +156,24 @@ async function discoverStack(cloudFormation: CloudFormationClient, stackName: st
   return stack;
 }
 
+/** A change set that will not be executed; for a new stack, also the empty REVIEW_IN_PROGRESS stack it made. */
+async function discardChangeSet(cloudFormation: CloudFormationClient, stackName: string, changeSetName: string, type: 'CREATE' | 'UPDATE'): Promise<void> {
+  await deleteChangeSet(cloudFormation, stackName, changeSetName);
+  if (type === 'CREATE') await deleteEmptyStack(cloudFormation, stackName);
+}
+
+/** Ctrl-C after the execute step: CloudFormation goes on, so say how to follow (or undo) it. */
+async function stoppedWatching(cloudFormation: CloudFormationClient, stackName: string, action: 'create' | 'update'): Promise<InterruptedError> {
+  const where = `--stack-name ${stackName} --region ${await cloudFormation.config.region()}`;
+  const undo =
+    action === 'update'
+      ? ` To roll the update back instead: aws cloudformation cancel-update-stack ${where}.`
+      : ' A create that fails is rolled back by CloudFormation itself.';
+  return new InterruptedError(`Stopped watching stack ${stackName}: CloudFormation goes on with the ${action}.`, {
+    hint: `Follow it with aws cloudformation describe-stacks ${where}, and deploy again once it has finished.${undo}`,
+  });
+}
+
 async function deleteEmptyStack(cloudFormation: CloudFormationClient, stackName: string): Promise<void> {
   try {
     await cloudFormation.send(new DeleteStackCommand({ StackName: stackName }));
@@ -151,17 +187,19 @@ async function followUntilDone(
   cursor: EventCursor,
   stackName: string,
   pollMs: number,
+  signal: AbortSignal | undefined,
   emit: (event: SdkStackEvent) => void,
 ): Promise<{ status: string; events: SdkStackEvent[] }> {
   const events: SdkStackEvent[] = [];
   for (;;) {
+    throwIfInterrupted(signal, `Stopped watching stack ${stackName}.`);
     for (const event of await cursor.next()) {
       events.push(event);
       emit(event);
       const status = event.ResourceStatus ?? '';
       if (isStackEvent(event, stackName) && isTerminal(status)) return { status, events };
     }
-    await pause(pollMs);
+    await pause(pollMs, signal);
   }
 }
 

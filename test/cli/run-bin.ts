@@ -1,6 +1,6 @@
 // Runs a built bin the way a user does: a separate Node process, no TTY,
 // stdout and stderr kept apart.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -32,13 +32,25 @@ export function runBin(bin: 'cogcf' | 'create-cogcf-barrier', args: readonly str
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, transcript: transcriptOf(bin, args, result.status, result.stdout, result.stderr) };
 }
 
-/** Like runBin, without blocking this process: for bins that talk to a server the test itself runs. */
-export function runBinAsync(bin: 'cogcf' | 'create-cogcf-barrier', args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<BinResult> {
+/**
+ * Like runBin, without blocking this process: for bins that talk to a server
+ * the test itself runs. `onStderr` sees stderr so far after each chunk, and the
+ * child, e.g. to press Ctrl-C (send SIGINT) at a given point.
+ */
+export function runBinAsync(
+  bin: 'cogcf' | 'create-cogcf-barrier',
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  onStderr?: (stderr: string, child: ChildProcess) => void,
+): Promise<BinResult> {
   const child = spawn(process.execPath, binCommand(bin, args), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => {
+    stderr += s;
+    onStderr?.(stderr, child);
+  });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (status) => resolve({ status, stdout, stderr, transcript: transcriptOf(bin, args, status, stdout, stderr) }));

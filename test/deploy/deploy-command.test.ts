@@ -256,6 +256,22 @@ describe('cogcf deploy against moto', () => {
     expect(r.stdout.slice(r.stdout.indexOf('Outputs of cogcf-checker:'))).toMatch(/^CheckerVersionArn +\S+$/m);
   });
 
+  it('Ctrl-C while building stops before any stack is changed (exit 130) and creates no stack', async () => {
+    let pressed = false;
+    const r = await runBinAsync('cogcf', ['deploy', '--config', configPath, '--yes', '--stack-prefix', 'stopped'], moto.env, (stderr, child) => {
+      if (pressed || !stderr.includes('Building')) return;
+      pressed = true;
+      child.kill('SIGINT');
+    });
+
+    expect(r.status, r.transcript).toBe(130);
+    expect(r.stderr).toContain('Stopping: change sets not yet executed are deleted');
+    expect(r.stderr).toMatch(/^error: Stopped before any stack was changed\./m);
+    expect(r.stdout).toBe('');
+    expect(await stackStatus(regional.cloudFormation, 'stopped-manager')).toBeUndefined();
+    expect(await stackStatus(edge.cloudFormation, 'stopped-checker')).toBeUndefined();
+  });
+
   it('a stack that fails exits 1 and still reports the other stack', async () => {
     // A table of that name already exists, outside any stack: the manager stack cannot create it.
     const clashTable = 'cogcf-deploy-test-clash';

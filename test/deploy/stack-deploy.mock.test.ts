@@ -356,3 +356,78 @@ describe('deployStacks', () => {
     expect(seen).toEqual([`${other}: ${other} UPDATE_COMPLETE`]);
   });
 });
+
+describe('deployStack stopped by Ctrl-C (the signal)', () => {
+  it('while the change set is planned: deletes it and the empty new stack, executes nothing', async () => {
+    const ctrlC = new AbortController();
+    cfMock.on(DescribeStacksCommand).rejects(missingStack());
+    cfMock.on(DescribeChangeSetCommand).callsFake(() => {
+      ctrlC.abort();
+      return { Status: 'CREATE_IN_PROGRESS' };
+    });
+
+    const e = await rejectionOf(deployStack(options({ signal: ctrlC.signal })));
+
+    expect(isCogcfError(e) && e.code).toBe('ERR_INTERRUPTED');
+    expect(isCogcfError(e) && e.exitCode).toBe(130);
+    expect((e as Error).message).toBe(`Stopped before stack ${STACK} was changed: its change set was deleted.`);
+    expect(cfMock).toHaveReceivedCommandTimes(DescribeChangeSetCommand, 1);
+    expect(cfMock).toHaveReceivedCommandWith(DeleteChangeSetCommand, { StackName: STACK, ChangeSetName: 'cogcf-1010' });
+    expect(cfMock).toHaveReceivedCommandWith(DeleteStackCommand, { StackName: STACK });
+    expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
+  });
+
+  it('after the plan is ready but before executing an update: deletes the change set and keeps the stack', async () => {
+    const ctrlC = new AbortController();
+    cfMock.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
+    cfMock.on(DescribeChangeSetCommand).resolves(readyChangeSet);
+    cfMock.on(DescribeStackEventsCommand).callsFake(() => {
+      ctrlC.abort();
+      return page(event(STACK, 'UPDATE_COMPLETE', 0));
+    });
+
+    const e = await rejectionOf(deployStack(options({ signal: ctrlC.signal })));
+
+    expect((e as Error).message).toBe(`Stopped before stack ${STACK} was changed: its change set was deleted.`);
+    expect(cfMock).toHaveReceivedCommandTimes(DeleteChangeSetCommand, 1);
+    expect(cfMock).not.toHaveReceivedCommand(DeleteStackCommand);
+    expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
+  });
+
+  it('after executing an update: stops watching, touches nothing, and says how to follow or roll it back', async () => {
+    const ctrlC = new AbortController();
+    const history = event(STACK, 'UPDATE_COMPLETE', 0);
+    cfMock.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
+    cfMock.on(DescribeChangeSetCommand).resolves(readyChangeSet);
+    cfMock
+      .on(DescribeStackEventsCommand)
+      .resolvesOnce(page(history))
+      .callsFake(() => {
+        ctrlC.abort();
+        return page(history, event(STACK, 'UPDATE_IN_PROGRESS', 1));
+      });
+    const seen: StackEvent[] = [];
+
+    const e = await rejectionOf(deployStack(options({ signal: ctrlC.signal, onEvent: (ev) => seen.push(ev) })));
+
+    expect(isCogcfError(e) && e.code).toBe('ERR_INTERRUPTED');
+    expect((e as Error).message).toBe(`Stopped watching stack ${STACK}: CloudFormation goes on with the update.`);
+    expect(isCogcfError(e) && e.hint).toBe(
+      `Follow it with aws cloudformation describe-stacks --stack-name ${STACK} --region eu-west-1, and deploy again once it has finished.` +
+        ` To roll the update back instead: aws cloudformation cancel-update-stack --stack-name ${STACK} --region eu-west-1.`,
+    );
+    expect(seen.map((ev) => ev.status)).toEqual(['UPDATE_IN_PROGRESS']);
+    expect(cfMock).toHaveReceivedCommandTimes(ExecuteChangeSetCommand, 1);
+    expect(cfMock).not.toHaveReceivedCommand(DeleteChangeSetCommand);
+    expect(cfMock).not.toHaveReceivedCommand(DeleteStackCommand);
+  });
+
+  it('a signal that fired before the start changes nothing at all', async () => {
+    cfMock.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
+
+    const e = await rejectionOf(deployStack(options({ signal: AbortSignal.abort() })));
+
+    expect((e as Error).message).toBe(`Stopped before stack ${STACK} was changed.`);
+    expect(cfMock).not.toHaveReceivedCommand(CreateChangeSetCommand);
+  });
+});

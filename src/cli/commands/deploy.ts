@@ -48,6 +48,10 @@ Stack events are streamed to stderr; the result (each stack's action and outputs
 A stack that fails is rolled back by CloudFormation and named with its first failing resource;
 the other stack's result is still reported, and the exit code is 1.
 
+Ctrl-C stops at the next safe point (exit 130): a change set not yet executed is deleted, so
+that stack is unchanged; a stack CloudFormation is already changing carries on, and cogcf
+says how to follow it or roll it back. A second Ctrl-C quits at once.
+
 Give exactly one of --config and --from-assembly. An assembly's settings that cogcf does
 differently (cookie name, profile, buckets, attributes) are listed on stderr, not applied,
 followed by the converted barrier config to save and use with --config from then on.
@@ -136,7 +140,9 @@ function renderHuman(deployment: BarrierDeployment, dryRun: boolean): string {
   const summary = renderTable([
     ['stack', 'region', dryRun ? 'would' : 'action', 'status'],
     ...deployment.stacks.map(({ region, outcome }) =>
-      outcome.ok ? [outcome.stackName, region, outcome.result.action, outcome.result.status] : [outcome.stackName, region, 'failed', '-'],
+      outcome.ok
+        ? [outcome.stackName, region, outcome.result.action, outcome.result.status]
+        : [outcome.stackName, region, isInterrupted(outcome.error) ? 'stopped' : 'failed', '-'],
     ),
   ]);
   const sections = [summary];
@@ -159,13 +165,38 @@ function renderHuman(deployment: BarrierDeployment, dryRun: boolean): string {
   return sections.join('\n\n');
 }
 
+/** Ctrl-C: the first stops the deploy at its next checkpoint, a second quits at once. */
+function stopOnCtrlC(log: (line: string) => void): { readonly signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (): void => {
+    if (controller.signal.aborted) {
+      // Node's own handling: the process ends by the signal (exit status 130 in shells).
+      process.off('SIGINT', onSignal);
+      process.kill(process.pid, 'SIGINT');
+      return;
+    }
+    controller.abort();
+    log('Stopping: change sets not yet executed are deleted, and a stack CloudFormation is already changing carries on. Ctrl-C again quits at once.');
+  };
+  process.on('SIGINT', onSignal);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSignal) };
+}
+
+const isInterrupted = (error: unknown): boolean => isCogcfError(error) && error.code === 'ERR_INTERRUPTED';
+
 export async function runDeploy(options: DeployOptions, out: Output): Promise<ExitCode> {
   const source = checkOptions(options);
   const dryRun = options.dryRun === true;
   const { config, stackPrefix } = await loadConfig(source, options, out);
   if (!dryRun) out.log('Deploying (auto-confirmed by --yes).');
 
-  const deployment = await deployBarrier({ config, stackPrefix, dryRun, log: out.log, onEvent: (e) => out.log(progressLine(e)) });
+  const ctrlC = stopOnCtrlC(out.log);
+  let deployment: BarrierDeployment;
+  try {
+    deployment = await deployBarrier({ config, stackPrefix, dryRun, log: out.log, onEvent: (e) => out.log(progressLine(e)), signal: ctrlC.signal });
+  } finally {
+    ctrlC.dispose();
+  }
 
   if (dryRun) out.log('Dry run: no stack was changed (the bundles were uploaded to the artifact buckets; their keys are content hashes).');
   const failed = deployment.stacks.filter((s) => !s.outcome.ok);
@@ -184,5 +215,6 @@ export async function runDeploy(options: DeployOptions, out: Output): Promise<Ex
     artifacts: deployment.artifacts,
     stacks: deployment.stacks.map(stackJson),
   });
+  if (failed.some((s) => !s.outcome.ok && isInterrupted(s.outcome.error))) return ExitCode.Interrupted;
   return failed.length === 0 ? ExitCode.Success : ExitCode.Failure;
 }
