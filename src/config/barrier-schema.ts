@@ -7,17 +7,31 @@ import * as f from './field-schemas.js';
 export const DEFAULT_SCOPES = ['openid', 'email', 'profile'];
 export const DEFAULT_COOKIE_NAME = '__Host-cogcf-session';
 
-const cognito = f.strictObject(
-  {
-    userPoolId: f.userPoolId,
-    // Left out for `cogcf deploy`, whose manager stack creates the app client.
-    clientId: v.optional(f.clientId),
-    domain: f.cognitoDomain,
-    scopes: v.optional(f.scopes, () => [...DEFAULT_SCOPES]),
-    identityProvider: v.optional(f.identityProvider),
-    jwksUri: v.optional(f.jwksUri),
-  },
-  'an object with userPoolId and domain',
+const cognito = v.pipe(
+  f.strictObject(
+    {
+      userPoolId: f.userPoolId,
+      // Left out for `cogcf deploy`, whose manager stack creates the app client.
+      clientId: v.optional(f.clientId),
+      domain: f.cognitoDomain,
+      scopes: v.optional(f.scopes, () => [...DEFAULT_SCOPES]),
+      identityProvider: v.optional(f.identityProvider),
+      // What the app client the stack creates allows: the one named above, or Cognito's own users.
+      identityProviders: v.optional(f.identityProviders),
+      jwksUri: v.optional(f.jwksUri),
+    },
+    'an object with userPoolId and domain',
+  ),
+  v.forward(
+    v.check(
+      (c) => c.identityProvider === undefined || c.identityProviders === undefined || c.identityProviders.includes(c.identityProvider),
+      (issue) => {
+        const { identityProvider, identityProviders } = issue.input as { identityProvider: string; identityProviders: string[] };
+        return `expected one of identityProviders (${identityProviders.join(', ')}), got ${JSON.stringify(identityProvider)}`;
+      },
+    ),
+    ['identityProvider'],
+  ),
 );
 
 const sessionTable = f.strictObject(

@@ -171,6 +171,10 @@ export const scopes = v.pipe(
 // Cognito's provider names: 1 to 32 characters; sent as `identity_provider`.
 const PROVIDER = expect('an identity provider name as in the user pool, such as Google or COGNITO (1 to 32 characters, no spaces)');
 export const identityProvider = v.pipe(v.string(PROVIDER), v.regex(/^[^\s\p{C}]{1,32}$/u, PROVIDER));
+export const identityProviders = v.pipe(
+  uniqueList(identityProvider, 'identity providers', 50),
+  v.minLength(1, need('at least one identity provider')),
+);
 
 // Cognito's group name rule.
 const GROUP = expect('a Cognito group name (1 to 128 letters, digits, marks, symbols or punctuation; no spaces)');

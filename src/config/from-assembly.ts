@@ -88,24 +88,15 @@ function providerList(value: unknown, source: string): string[] {
 }
 
 /**
- * cogcf's stack allows exactly one provider (the manager sends it as
- * `identity_provider`, so the hosted UI's chooser is skipped). One provider
- * besides COGNITO is taken; several cannot be chosen between for the user.
+ * The app client allows the same providers as before. COGNITO alone is the
+ * default. Another provider alone is named as `identityProvider` (the app
+ * client allows it alone, and the hosted UI skips a choice page with a single
+ * button); several stay a choice on the hosted UI.
  */
-function identityProviderOf(providers: readonly string[], source: string, notes: string[]): string | undefined {
-  const external = providers.filter((name) => name !== 'COGNITO');
-  if (external.length > 1) {
-    throw invalid(source, [
-      `CognitoUserPool.UserPoolClientProperties.SupportedIdentityProviders: cogcf supports one identity provider per barrier, got ${external.join(', ')}`,
-    ]);
-  }
-  const chosen = external[0];
-  if (chosen !== undefined && providers.includes('COGNITO')) {
-    notes.push(
-      `SupportedIdentityProviders lists COGNITO and ${chosen}: the new app client allows only ${chosen} (cogcf passes one provider to the stack), so sign-in with Cognito user names and passwords is no longer offered.`,
-    );
-  }
-  return chosen;
+function identityProvidersOf(providers: readonly string[]): { identityProviders?: string[]; identityProvider?: string } {
+  const [only, ...more] = providers;
+  if (only === undefined || (only === 'COGNITO' && more.length === 0)) return {};
+  return more.length === 0 ? { identityProvider: only } : { identityProviders: [...providers] };
 }
 
 /** `Barrier` → `barrier`: lower case, runs of other characters as `-`, starting with a letter (the --stack-prefix rule). */
@@ -171,7 +162,6 @@ export function convertAssembly(text: string, source: string): ConvertedAssembly
   const stackPrefix = stackPrefixOf(optionalText(root, 'StacksPrefix', source), source, notes);
   const userPoolId = required('CognitoUserPool.UserPoolId');
   const providers = providerList(valueAt(root, 'CognitoUserPool.UserPoolClientProperties.SupportedIdentityProviders'), source);
-  const identityProvider = identityProviderOf(providers, source, notes);
   notesOnDroppedSettings(root, source, notes);
 
   const barrierConfig = {
@@ -179,7 +169,7 @@ export function convertAssembly(text: string, source: string): ConvertedAssembly
     cognito: {
       userPoolId,
       domain: cognitoDomainOf(required('CognitoUserPool.DomainName'), userPoolId),
-      ...(identityProvider === undefined ? {} : { identityProvider }),
+      ...identityProvidersOf(providers),
     },
     sessionTable: { name: `${stackPrefix}-sessions`, region: required('Environment.Region') },
   };

@@ -10,9 +10,15 @@ export const LOGIN_PATH = `${BASE_PATH}/login`;
 /** A sign-in must finish within this time (the login row's lifetime). */
 export const LOGIN_TTL_SECONDS = 600;
 
+/** What the manager stack's app client is made with; no handler needs it. */
+export interface AppClientConfig {
+  readonly identityProviders: readonly string[];
+}
+
 export interface ResolvedConfig {
   readonly checker: CheckerConfig;
   readonly manager: ManagerConfig;
+  readonly appClient: AppClientConfig;
 }
 
 function resolveCognito(c: BarrierConfig['cognito']): CognitoConfig {
@@ -32,6 +38,10 @@ function resolveCognito(c: BarrierConfig['cognito']): CognitoConfig {
     ...(c.identityProvider === undefined ? {} : { identityProvider: c.identityProvider }),
   };
 }
+
+/** The listed providers; else the one the manager names; else Cognito's own user names and passwords. */
+const identityProvidersOf = (c: BarrierConfig['cognito']): readonly string[] =>
+  c.identityProviders ?? (c.identityProvider === undefined ? ['COGNITO'] : [c.identityProvider]);
 
 export function resolveBarrierConfig(config: BarrierConfig): ResolvedConfig {
   const { sessionTable, session, checker } = config;
@@ -63,5 +73,6 @@ export function resolveBarrierConfig(config: BarrierConfig): ResolvedConfig {
       sessionTtlSeconds: session.ttlSeconds,
       loginTtlSeconds: LOGIN_TTL_SECONDS,
     },
+    appClient: { identityProviders: identityProvidersOf(config.cognito) },
   };
 }

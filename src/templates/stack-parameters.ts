@@ -42,9 +42,7 @@ export function managerStackParameters({ config, manager, logRetentionDays }: Ma
   return {
     Domains: deployableHosts(origins).join(','),
     UserPoolId: cognito.userPoolId,
-    // The manager names one provider to skip the hosted UI's choice; the app
-    // client needs to allow only that one.
-    IdentityProviders: cognito.identityProvider ?? 'COGNITO',
+    IdentityProviders: config.appClient.identityProviders.join(','),
     SessionTableName: table.name,
     ArtifactBucket: manager.bucket,
     ManagerCodeKey: manager.key,

@@ -57,10 +57,12 @@ describe('rendered stacks', () => {
     expect(evaluate(client.CallbackURLs, { Domains: ['one.example'] })).toEqual(['https://one.example/_identity/auth']);
   });
 
-  it('allows only the configured identity provider, or COGNITO when none is named', () => {
+  it('allows the listed identity providers, else only the named one, else COGNITO', () => {
     expect(managerStackParameters({ config, manager: MANAGER_ZIP }).IdentityProviders).toBe('Google');
     const plain = parseBarrierConfig({ ...example, cognito: { ...(example.cognito as object), identityProvider: undefined } }, 'x');
     expect(managerStackParameters({ config: plain, manager: MANAGER_ZIP }).IdentityProviders).toBe('COGNITO');
+    const listed = parseBarrierConfig({ ...example, cognito: { ...(example.cognito as object), identityProviders: ['Google', 'COGNITO'] } }, 'x');
+    expect(managerStackParameters({ config: listed, manager: MANAGER_ZIP }).IdentityProviders).toBe('Google,COGNITO');
   });
 
   it('refuses to deploy local origins', () => {

@@ -102,6 +102,20 @@ describe('a valid config', () => {
     });
   });
 
+  it('lets the app client allow a list of providers, one named provider, or Cognito users by default', () => {
+    const providers = (cognito: Record<string, unknown>) =>
+      parseBarrierConfig(withField(minimal(), 'cognito', { ...(minimal().cognito as object), ...cognito }), 'test.json').appClient.identityProviders;
+    expect(providers({})).toEqual(['COGNITO']);
+    expect(providers({ identityProvider: 'Google' })).toEqual(['Google']);
+    expect(providers({ identityProviders: ['Google', 'COGNITO'] })).toEqual(['Google', 'COGNITO']);
+    expect(providers({ identityProviders: ['Google', 'COGNITO'], identityProvider: 'COGNITO' })).toEqual(['Google', 'COGNITO']);
+  });
+
+  it('refuses an identityProvider the app client would not allow', () => {
+    const config = withField(withField(minimal(), 'cognito.identityProviders', ['COGNITO', 'Okta']), 'cognito.identityProvider', 'Google');
+    expect(rejection(config).message).toContain('cognito.identityProvider: expected one of identityProviders (COGNITO, Okta), got "Google"');
+  });
+
   it('accepts a file without cognito.clientId (for deploy, whose stack makes the client), resolving it to empty', () => {
     const { manager } = parseBarrierConfig(withField(minimal(), 'cognito.clientId', undefined), 'test.json');
     expect(manager.cognito.clientId).toBe('');
@@ -182,6 +196,9 @@ describe('a bad config', () => {
     ['cognito.identityProvider', '', 'identity provider'],
     ['cognito.identityProvider', 'My Provider', 'no spaces'],
     ['cognito.identityProvider', 'x'.repeat(33), '1 to 32'],
+    ['cognito.identityProviders', [], 'at least one identity provider'],
+    ['cognito.identityProviders', ['Google', 'Google'], '"Google" repeats'],
+    ['cognito.identityProviders[0]', 'My Provider', 'no spaces'],
     ['cognito.jwksUri', 'http://idp.example.com/jwks', 'https://'],
     ['cognito.jwksUri', 'not a url', 'https://'],
     ['cognito.jwksUri', 'https://user:pw@idp.example.com/jwks', 'https://'],

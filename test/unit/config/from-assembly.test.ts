@@ -112,22 +112,17 @@ describe('convertAssembly', () => {
   });
 
   it.each([
-    ['a single external provider is used', 'Google', 'Google', undefined],
-    ['a comma list with COGNITO uses the external one, with a note', 'COGNITO, Google', 'Google', /only Google .*no longer offered/],
-    ['a space list works the same', 'Google COGNITO', 'Google', /only Google/],
-    ['a YAML list works the same', '[COGNITO, Google]', 'Google', /only Google/],
-    ['COGNITO alone leaves the default', 'COGNITO', undefined, undefined],
-  ])('SupportedIdentityProviders: %s', (_, providers, expected, note) => {
-    const { barrierConfig, notes } = convertAssembly(minimal('', providers), 'a.yaml');
-    expect((barrierConfig.cognito as { identityProvider?: string }).identityProvider).toBe(expected);
-    if (note !== undefined) expect(notes.join('\n')).toMatch(note);
-    else expect(notes.join('\n')).not.toMatch(/no longer offered/);
-  });
-
-  it('refuses two external identity providers instead of choosing one', () => {
-    const e = conversionError(minimal('', 'Google, Facebook, COGNITO'));
-    expect(e.exitCode).toBe(ExitCode.Usage);
-    expect(e.message).toMatch(/SupportedIdentityProviders: cogcf supports one identity provider per barrier, got Google, Facebook/);
+    ['a single external provider is named, so the hosted UI skips its choice', 'Google', { identityProvider: 'Google' }, ['Google']],
+    ['a comma list stays a choice, in order', 'COGNITO, Google', { identityProviders: ['COGNITO', 'Google'] }, ['COGNITO', 'Google']],
+    ['a space list works the same', 'Google COGNITO', { identityProviders: ['Google', 'COGNITO'] }, ['Google', 'COGNITO']],
+    ['a YAML list works the same', '[Google, Facebook, COGNITO]', { identityProviders: ['Google', 'Facebook', 'COGNITO'] }, ['Google', 'Facebook', 'COGNITO']],
+    ['COGNITO alone leaves the default', 'COGNITO', {}, ['COGNITO']],
+  ])('SupportedIdentityProviders: %s', (_, providers, expected, allowed) => {
+    const { barrierConfig } = convertAssembly(minimal('', providers), 'a.yaml');
+    const { identityProvider, identityProviders } = barrierConfig.cognito as { identityProvider?: string; identityProviders?: string[] };
+    expect({ ...(identityProvider && { identityProvider }), ...(identityProviders && { identityProviders }) }).toEqual(expected);
+    // What the app client will allow: the same providers as in 2019.
+    expect(parseBarrierConfig(barrierConfig, 'converted').appClient.identityProviders).toEqual(allowed);
   });
 
   it('names every missing required key', () => {
