@@ -1,7 +1,7 @@
-// The whole barrier, deployed: who am I (STS) → build both bundles → plan
-// both stacks (pure; a config that cannot be deployed fails here, before
-// anything is created) → make sure the artifact buckets exist → upload the
-// zips → run both stacks' change sets in parallel. The checker stack is told
+// The whole barrier, deployed: can this config be deployed (pure: it fails
+// before anything is built or created) → who am I (STS) → build both bundles
+// → plan both stacks (pure) → make sure the artifact buckets exist → upload
+// the zips → run both stacks' change sets in parallel. The checker stack is told
 // the session table's ARN up front (it is fixed by account, region and name),
 // so it does not wait for the manager stack's outputs.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +17,7 @@ import type { ResolvedConfig } from '../config/resolve-config.js';
 import { loadTemplate, renderStack } from '../templates/load-template.js';
 import { checkerStackParameters, managerStackParameters, type Artifact } from '../templates/stack-parameters.js';
 import { artifactBucketName, ensureArtifactBucket } from './artifact-bucket.js';
+import { assertDeployable } from './deployable-config.js';
 import { deployStacks, type NamedStackEvent, type StackOutcome, type StackSpec } from './deploy-stacks.js';
 import { artifactKey, uploadArtifact, type UploadedArtifact } from './upload-artifacts.js';
 
@@ -108,6 +109,7 @@ function withStackAppClient(config: ResolvedConfig, log: (line: string) => void)
 
 export async function deployBarrier(options: DeployBarrierOptions): Promise<BarrierDeployment> {
   const { log } = options;
+  assertDeployable(options.config);
   const config = withStackAppClient(options.config, log);
   const endpoint = options.endpoint === undefined ? {} : { endpoint: options.endpoint };
   const managerRegion = config.manager.table.region;

@@ -85,7 +85,7 @@ export async function deployStack(options: DeployStackOptions): Promise<StackDep
     parameters: options.parameters,
     capabilities: options.capabilities ?? ['CAPABILITY_IAM'],
   });
-  let plan: ChangeSetOutcome = { empty: true };
+  let plan: ChangeSetOutcome | undefined = created ? undefined : { empty: true };
   try {
     if (created) plan = await waitForChangeSet(cloudFormation, stackName, changeSetName, pollMs, signal);
   } catch (e) {
@@ -93,10 +93,19 @@ export async function deployStack(options: DeployStackOptions): Promise<StackDep
   }
   // Ctrl-C before the execute step: nothing may change.
   const stopBeforeChange = async (): Promise<never> => {
-    if (created) await discardChangeSet(cloudFormation, stackName, changeSetName, type);
-    throw new InterruptedError(`Stopped before stack ${stackName} was changed${created ? ': its change set was deleted' : ''}.`);
+    if (!created) throw new InterruptedError(`Stopped before stack ${stackName} was changed.`);
+    // CloudFormation refuses to delete a change set it is still planning.
+    if (plan === undefined) await waitForChangeSet(cloudFormation, stackName, changeSetName, pollMs).catch(() => undefined);
+    try {
+      await discardChangeSet(cloudFormation, stackName, changeSetName, type);
+    } catch (e) {
+      throw new InterruptedError(`Stopped before stack ${stackName} was changed, but its change set ${changeSetName} could not be deleted: ${(e as Error).message}`, {
+        hint: `Delete it: ${await leftoverCommand(cloudFormation, stackName, changeSetName, type)}`,
+      });
+    }
+    throw new InterruptedError(`Stopped before stack ${stackName} was changed: its change set was deleted.`);
   };
-  if (signal?.aborted) await stopBeforeChange();
+  if (signal?.aborted || plan === undefined) return stopBeforeChange();
 
   if (plan.empty) {
     if (created) await deleteChangeSet(cloudFormation, stackName, changeSetName);
@@ -110,7 +119,7 @@ export async function deployStack(options: DeployStackOptions): Promise<StackDep
 
   const cursor = eventCursor(cloudFormation, stackName, pollMs);
   await cursor.skipHistory();
-  if (signal?.aborted) await stopBeforeChange();
+  if (signal?.aborted) return stopBeforeChange();
   const startedAt = clock();
   try {
     await cloudFormation.send(new ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName }));
@@ -158,8 +167,17 @@ async function discoverStack(cloudFormation: CloudFormationClient, stackName: st
 
 /** A change set that will not be executed; for a new stack, also the empty REVIEW_IN_PROGRESS stack it made. */
 async function discardChangeSet(cloudFormation: CloudFormationClient, stackName: string, changeSetName: string, type: 'CREATE' | 'UPDATE'): Promise<void> {
-  await deleteChangeSet(cloudFormation, stackName, changeSetName);
-  if (type === 'CREATE') await deleteEmptyStack(cloudFormation, stackName);
+  if (type === 'UPDATE') return deleteChangeSet(cloudFormation, stackName, changeSetName);
+  // Deleting the never-executed stack also takes any change set the first call could not.
+  await deleteChangeSet(cloudFormation, stackName, changeSetName).catch(() => undefined);
+  await deleteEmptyStack(cloudFormation, stackName);
+}
+
+/** The AWS CLI command that removes what an interrupted plan left behind. */
+async function leftoverCommand(cloudFormation: CloudFormationClient, stackName: string, changeSetName: string, type: 'CREATE' | 'UPDATE'): Promise<string> {
+  const where = `--stack-name ${stackName} --region ${await cloudFormation.config.region()}`;
+  // Deleting the never-executed stack of a CREATE change set takes its change sets with it.
+  return type === 'CREATE' ? `aws cloudformation delete-stack ${where}` : `aws cloudformation delete-change-set --change-set-name ${changeSetName} ${where}`;
 }
 
 /** Ctrl-C after the execute step: CloudFormation goes on, so say how to follow (or undo) it. */

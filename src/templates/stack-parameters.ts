@@ -1,7 +1,6 @@
 // Parameter values of the two stacks, from the resolved barrier config and
 // the uploaded bundles. CloudFormation list parameters are comma-separated.
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import { CogcfError } from '../errors.js';
 
 /** An uploaded bundle: its object in the artifact bucket of the stack's region. */
 export interface Artifact {
@@ -23,24 +22,13 @@ export interface CheckerStackInput {
   readonly checker: Artifact;
 }
 
-const HTTPS = 'https://';
-
-/** Host names of the configured origins; local `http://` origins cannot be deployed. */
-function deployableHosts(origins: readonly string[]): string[] {
-  return origins.map((origin) => {
-    if (!origin.startsWith(HTTPS)) {
-      throw new CogcfError('ERR_CONFIG_INVALID', `domains: ${origin} is a local address and cannot be deployed`, {
-        hint: 'List only the host names the site is served on (e.g. app.example.com); keep local origins for `cogcf dev`.',
-      });
-    }
-    return origin.slice(HTTPS.length);
-  });
-}
+/** `https://app.example.com` → `app.example.com` (a deployable config has https origins only: see assertDeployable). */
+const hostOf = (origin: string): string => new URL(origin).host;
 
 export function managerStackParameters({ config, manager, logRetentionDays }: ManagerStackInput): Record<string, string> {
   const { cognito, table, origins } = config.manager;
   return {
-    Domains: deployableHosts(origins).join(','),
+    Domains: origins.map(hostOf).join(','),
     UserPoolId: cognito.userPoolId,
     IdentityProviders: config.appClient.identityProviders.join(','),
     SessionTableName: table.name,

@@ -6,7 +6,7 @@
 // model: stack status, the table and the outputs built from it, the roles,
 // the uploaded artifacts.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,6 +128,20 @@ describe('cogcf deploy against moto', () => {
     expect(r.status, r.transcript).toBe(2);
     expect(r.stderr).toContain('--config');
     expect(JSON.parse(r.stdout)).toMatchObject({ command: 'deploy', ok: false, error: { code: 'ERR_USAGE' } });
+  });
+
+  it('refuses a config made for local stand-ins before building or creating anything (exit 2)', async () => {
+    const local = join(dir, 'local.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { sessionTable: Record<string, string> };
+    config.sessionTable.endpoint = 'http://127.0.0.1:8000';
+    writeFileSync(local, JSON.stringify(config));
+
+    const r = await runBinAsync('cogcf', ['deploy', '--config', local, '--yes', '--stack-prefix', 'local'], moto.env);
+
+    expect(r.status, r.transcript).toBe(2);
+    expect(r.stderr).toContain('error: This barrier config cannot be deployed:\n  sessionTable.endpoint: http://127.0.0.1:8000 is for local stand-ins');
+    expect(r.stderr).not.toContain('Building');
+    expect(await stackStatus(regional.cloudFormation, 'local-manager')).toBeUndefined();
   });
 
   it('refuses a --stack-prefix too long for the names made from it (exit 2)', async () => {

@@ -358,23 +358,51 @@ describe('deployStacks', () => {
 });
 
 describe('deployStack stopped by Ctrl-C (the signal)', () => {
-  it('while the change set is planned: deletes it and the empty new stack, executes nothing', async () => {
+  it('while the change set is planned: lets CloudFormation finish planning, then deletes it and the empty new stack', async () => {
     const ctrlC = new AbortController();
+    const deleted: string[] = [];
     cfMock.on(DescribeStacksCommand).rejects(missingStack());
-    cfMock.on(DescribeChangeSetCommand).callsFake(() => {
-      ctrlC.abort();
-      return { Status: 'CREATE_IN_PROGRESS' };
+    cfMock
+      .on(DescribeChangeSetCommand)
+      .callsFakeOnce(() => {
+        ctrlC.abort();
+        return { Status: 'CREATE_PENDING' };
+      })
+      .resolvesOnce({ Status: 'CREATE_IN_PROGRESS' })
+      .resolves(readyChangeSet);
+    // CloudFormation refuses to delete a change set it is still planning.
+    cfMock.on(DeleteChangeSetCommand).callsFake(() => {
+      if (cfMock.commandCalls(DescribeChangeSetCommand).length < 3) throw awsError('InvalidChangeSetStatus', 'Cannot delete ChangeSet in status CREATE_IN_PROGRESS');
+      deleted.push('change set');
+      return {};
     });
+    cfMock.on(DeleteStackCommand).callsFake(() => deleted.push('stack') && {});
 
     const e = await rejectionOf(deployStack(options({ signal: ctrlC.signal })));
 
     expect(isCogcfError(e) && e.code).toBe('ERR_INTERRUPTED');
     expect(isCogcfError(e) && e.exitCode).toBe(130);
     expect((e as Error).message).toBe(`Stopped before stack ${STACK} was changed: its change set was deleted.`);
-    expect(cfMock).toHaveReceivedCommandTimes(DescribeChangeSetCommand, 1);
+    expect(deleted).toEqual(['change set', 'stack']);
     expect(cfMock).toHaveReceivedCommandWith(DeleteChangeSetCommand, { StackName: STACK, ChangeSetName: 'cogcf-1010' });
-    expect(cfMock).toHaveReceivedCommandWith(DeleteStackCommand, { StackName: STACK });
     expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
+  });
+
+  it('when the leftovers cannot be deleted: still reports a stop (exit 130), naming the command that removes them', async () => {
+    const ctrlC = new AbortController();
+    cfMock.on(DescribeStacksCommand).rejects(missingStack());
+    cfMock.on(DescribeChangeSetCommand).callsFake(() => {
+      ctrlC.abort();
+      return readyChangeSet;
+    });
+    cfMock.on(DeleteChangeSetCommand).rejects(awsError('InvalidChangeSetStatus', 'nope'));
+    cfMock.on(DeleteStackCommand).rejects(awsError('ValidationError', 'Stack is busy'));
+
+    const e = await rejectionOf(deployStack(options({ signal: ctrlC.signal })));
+
+    expect(isCogcfError(e) && e.exitCode).toBe(130);
+    expect((e as Error).message).toMatch(new RegExp(`^Stopped before stack ${STACK} was changed, but its change set cogcf-1010 could not be deleted: .*Stack is busy`));
+    expect(isCogcfError(e) && e.hint).toBe(`Delete it: aws cloudformation delete-stack --stack-name ${STACK} --region eu-west-1`);
   });
 
   it('after the plan is ready but before executing an update: deletes the change set and keeps the stack', async () => {

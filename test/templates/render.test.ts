@@ -65,13 +65,6 @@ describe('rendered stacks', () => {
     expect(managerStackParameters({ config: listed, manager: MANAGER_ZIP }).IdentityProviders).toBe('Google,COGNITO');
   });
 
-  it('refuses to deploy local origins', () => {
-    const local = parseBarrierConfig({ ...example, domains: ['app.example.com', 'http://127.0.0.1:8080'] }, 'x');
-    expect(() => managerStackParameters({ config: local, manager: MANAGER_ZIP })).toThrow(
-      expect.objectContaining({ code: 'ERR_CONFIG_INVALID', message: expect.stringContaining('http://127.0.0.1:8080') }),
-    );
-  });
-
   it('passes the log retention when given', () => {
     expect(managerStackParameters({ config, manager: MANAGER_ZIP, logRetentionDays: 90 }).LogRetentionDays).toBe('90');
   });

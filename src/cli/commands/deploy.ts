@@ -176,7 +176,9 @@ function stopOnCtrlC(log: (line: string) => void): { readonly signal: AbortSigna
       return;
     }
     controller.abort();
-    log('Stopping: change sets not yet executed are deleted, and a stack CloudFormation is already changing carries on. Ctrl-C again quits at once.');
+    log(
+      'Stopping: change sets not yet executed are deleted (once CloudFormation has finished planning them), and a stack CloudFormation is already changing carries on. Ctrl-C again quits at once and leaves what is in flight.',
+    );
   };
   process.on('SIGINT', onSignal);
   return { signal: controller.signal, dispose: () => process.off('SIGINT', onSignal) };
@@ -198,8 +200,10 @@ export async function runDeploy(options: DeployOptions, out: Output): Promise<Ex
     ctrlC.dispose();
   }
 
-  if (dryRun) out.log('Dry run: no stack was changed (the bundles were uploaded to the artifact buckets; their keys are content hashes).');
   const failed = deployment.stacks.filter((s) => !s.outcome.ok);
+  if (dryRun && failed.length === 0) {
+    out.log('Dry run: no stack was changed (the bundles were uploaded to the artifact buckets; their keys are content hashes).');
+  }
   for (const { outcome } of failed) {
     if (outcome.ok) continue;
     const failure = failureOf(outcome.error);
