@@ -31,6 +31,7 @@ export function managerStackParameters({ config, manager, logRetentionDays }: Ma
     Domains: origins.map(hostOf).join(','),
     UserPoolId: cognito.userPoolId,
     IdentityProviders: config.appClient.identityProviders.join(','),
+    OAuthScopes: cognito.scopes.join(','),
     SessionTableName: table.name,
     ArtifactBucket: manager.bucket,
     ManagerCodeKey: manager.key,

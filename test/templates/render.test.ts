@@ -57,6 +57,13 @@ describe('rendered stacks', () => {
     expect(evaluate(client.CallbackURLs, { Domains: ['one.example'] })).toEqual(['https://one.example/_identity/auth']);
   });
 
+  it('allows exactly the scopes the manager requests', () => {
+    expect(managerStackParameters({ config, manager: MANAGER_ZIP }).OAuthScopes).toBe('openid,email,profile');
+    const more = parseBarrierConfig({ ...example, cognito: { ...(example.cognito as object), scopes: ['openid', 'email', 'phone', 'api.example.com/read'] } }, 'x');
+    expect(managerStackParameters({ config: more, manager: MANAGER_ZIP }).OAuthScopes).toBe('openid,email,phone,api.example.com/read');
+    expect(more.manager.cognito.scopes).toEqual(['openid', 'email', 'phone', 'api.example.com/read']);
+  });
+
   it('allows the listed identity providers, else only the named one, else COGNITO', () => {
     expect(managerStackParameters({ config, manager: MANAGER_ZIP }).IdentityProviders).toBe('Google');
     const plain = parseBarrierConfig({ ...example, cognito: { ...(example.cognito as object), identityProvider: undefined } }, 'x');

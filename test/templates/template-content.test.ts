@@ -36,7 +36,7 @@ describe('manager stack', () => {
       GenerateSecret: false,
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthFlows: ['code'],
-      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      AllowedOAuthScopes: { Ref: 'OAuthScopes' },
       EnableTokenRevocation: true,
     });
   });
