@@ -89,9 +89,14 @@ const plannedArtifact = (accountId: string, region: string, fn: BuiltFunction): 
   sha256: fn.sha256,
 });
 
-async function upload(clients: AwsClients, accountId: string, fn: BuiltFunction, log: (line: string) => void): Promise<UploadedArtifact> {
+async function ensureBucket(clients: AwsClients, accountId: string, log: (line: string) => void): Promise<string> {
   const { bucket, changes } = await ensureArtifactBucket(clients, accountId);
   for (const change of changes) log(`Artifact bucket ${bucket}: ${change.kind} (${change.reason})`);
+  return bucket;
+}
+
+async function upload(clients: AwsClients, bucketReady: Promise<string>, fn: BuiltFunction, log: (line: string) => void): Promise<UploadedArtifact> {
+  const bucket = await bucketReady;
   const uploaded = await uploadArtifact(clients, bucket, fn);
   log(`${fn.name}.zip ${uploaded.uploaded ? 'uploaded to' : 'already in'} s3://${bucket}/${uploaded.key}`);
   return uploaded;
@@ -135,9 +140,12 @@ export async function deployBarrier(options: DeployBarrierOptions): Promise<Barr
       checkerStackParameters({ sessionTableArn, checker: plannedArtifact(accountId, CHECKER_REGION, built.checker) }),
     );
 
+    // One bucket per region, set up once even when the manager lives in us-east-1 too.
+    const edgeBucket = ensureBucket(edge, accountId, log);
+    const regionalBucket = managerRegion === CHECKER_REGION ? edgeBucket : ensureBucket(regional, accountId, log);
     const [managerArtifact, checkerArtifact] = await Promise.all([
-      upload(regional, accountId, built.manager, log),
-      upload(edge, accountId, built.checker, log),
+      upload(regional, regionalBucket, built.manager, log),
+      upload(edge, edgeBucket, built.checker, log),
     ]);
     throwIfInterrupted(signal, `${beforeAnyStack} The bundles were uploaded (under their content hashes, so a re-run reuses them).`);
 

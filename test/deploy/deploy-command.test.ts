@@ -151,6 +151,24 @@ describe('cogcf deploy against moto', () => {
     expect(r.stderr).toMatch(/--stack-prefix "px+" is not usable in a stack name: .*\(at most 44\)/);
   });
 
+  it('with the manager in us-east-1 too, sets up the one artifact bucket once and puts both bundles in it', async () => {
+    const east = join(dir, 'east.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { cognito: Record<string, string>; sessionTable: Record<string, string> };
+    config.cognito.userPoolId = 'us-east-1_AbCdEf123';
+    config.sessionTable = { name: 'cogcf-east-sessions', region: 'us-east-1' };
+    writeFileSync(east, JSON.stringify(config));
+
+    // First to touch S3 in this file: the us-east-1 bucket does not exist yet, so its setup is logged.
+    const r = await runBinAsync('cogcf', ['deploy', '--config', east, '--dry-run', '--json', '--stack-prefix', 'east'], moto.env);
+
+    expect(r.status, r.transcript).toBe(0);
+    const bucketLines = r.stderr.split('\n').filter((line) => line.startsWith('Artifact bucket '));
+    expect(bucketLines.length).toBeGreaterThan(0);
+    expect(new Set(bucketLines).size).toBe(bucketLines.length);
+    const { artifacts } = JSON.parse(r.stdout) as DeployJson;
+    expect([artifacts.manager.bucket, artifacts.checker.bucket]).toEqual(['cogcf-artifacts-123456789012-us-east-1', 'cogcf-artifacts-123456789012-us-east-1']);
+  });
+
   it('--dry-run --json lists the creates of both stacks and leaves no stack behind', async () => {
     const r = await deploy('--dry-run', '--json', '--stack-prefix', 'dry');
 

@@ -6,13 +6,14 @@ import { parseBarrierConfig } from '../../src/config/barrier-config.js';
 import { assertDeployable } from '../../src/deploy/deployable-config.js';
 import { isCogcfError } from '../../src/errors.js';
 
-const example = JSON.parse(readFileSync('templates/barrier.example.json', 'utf8')) as Record<string, Record<string, unknown>>;
-const configWith = (change: (c: typeof example) => void) => {
+type Config = { domains: string[]; cognito: Record<string, unknown>; sessionTable: Record<string, unknown> };
+const example = JSON.parse(readFileSync('templates/barrier.example.json', 'utf8')) as Config;
+const configWith = (change: (c: Config) => void) => {
   const copy = structuredClone(example);
   change(copy);
   return parseBarrierConfig(copy, 'test');
 };
-const problemsOf = (change: (c: typeof example) => void): string => {
+const problemsOf = (change: (c: Config) => void): string => {
   try {
     assertDeployable(configWith(change));
   } catch (e) {
@@ -29,17 +30,17 @@ describe('assertDeployable', () => {
   });
 
   it.each([
-    ['a local domain', (c: typeof example) => (c.domains = ['app.example.com', 'http://127.0.0.1:8080']), 'domains[1]: http://127.0.0.1:8080 is a local address'],
-    ['a DynamoDB stand-in', (c: typeof example) => (c.sessionTable!.endpoint = 'http://127.0.0.1:8000'), 'sessionTable.endpoint: http://127.0.0.1:8000 is for local stand-ins'],
-    ['a local identity provider', (c: typeof example) => (c.cognito!.domain = 'http://127.0.0.1:4000'), 'cognito.domain: http://127.0.0.1:4000 is a local identity provider'],
+    ['a local domain', (c: Config) => (c.domains = ['app.example.com', 'http://127.0.0.1:8080']), 'domains[1]: http://127.0.0.1:8080 is a local address'],
+    ['a DynamoDB stand-in', (c: Config) => (c.sessionTable.endpoint = 'http://127.0.0.1:8000'), 'sessionTable.endpoint: http://127.0.0.1:8000 is for local stand-ins'],
+    ['a local identity provider', (c: Config) => (c.cognito.domain = 'http://127.0.0.1:4000'), 'cognito.domain: http://127.0.0.1:4000 is a local identity provider'],
     [
       'a local key set',
-      (c: typeof example) => (c.cognito!.jwksUri = 'https://keys.example.com/jwks.json'),
+      (c: Config) => (c.cognito.jwksUri = 'https://keys.example.com/jwks.json'),
       'cognito.jwksUri: https://keys.example.com/jwks.json is for a local identity provider only',
     ],
     [
       'a user pool in another region',
-      (c: typeof example) => (c.cognito!.userPoolId = 'us-east-1_AbCdEf123'),
+      (c: Config) => (c.cognito.userPoolId = 'us-east-1_AbCdEf123'),
       "sessionTable.region: eu-west-1 is not the user pool's region (us-east-1)",
     ],
   ])('refuses %s, naming the field', (_, change, problem) => {
@@ -51,7 +52,7 @@ describe('assertDeployable', () => {
   it('names every problem at once', () => {
     const message = problemsOf((c) => {
       c.domains = ['http://localhost:3000'];
-      c.sessionTable!.endpoint = 'http://127.0.0.1:8000';
+      c.sessionTable.endpoint = 'http://127.0.0.1:8000';
     });
     expect(message.split('\n').slice(1)).toHaveLength(2);
   });
