@@ -99,12 +99,20 @@ function identityProvidersOf(providers: readonly string[]): { identityProviders?
   return more.length === 0 ? { identityProvider: only } : { identityProviders: [...providers] };
 }
 
-/** `Barrier` → `barrier`: lower case, runs of other characters as `-`, starting with a letter (the --stack-prefix rule). */
-function stackPrefixOf(raw: string | undefined, source: string, notes: string[]): string {
-  if (raw === undefined) {
-    notes.push(`StacksPrefix is not set: the stacks are named ${DEFAULT_STACK_PREFIX}-manager and ${DEFAULT_STACK_PREFIX}-checker.`);
-    return DEFAULT_STACK_PREFIX;
-  }
+/**
+ * The prefix of the new stacks and table: `chosen` (--stack-prefix) when
+ * given, else StacksPrefix made usable (`Barrier` → `barrier`: lower case,
+ * runs of other characters as `-`, starting with a letter), else cogcf's.
+ */
+function stackPrefixOf(raw: string | undefined, chosen: string | undefined, source: string, notes: string[]): string {
+  const prefix = chosen ?? (raw === undefined ? DEFAULT_STACK_PREFIX : usablePrefix(raw, source));
+  const names = `the new stacks are ${prefix}-manager and ${prefix}-checker, and the table ${prefix}-sessions`;
+  if (raw === undefined) notes.push(`StacksPrefix is not set: ${names}.`);
+  else notes.push(`StacksPrefix ${raw}: ${names}; the 2019 stacks ${raw}SessionManager and ${raw}SessionChecker are left alone: delete them once CloudFront uses the new ones.`);
+  return prefix;
+}
+
+function usablePrefix(raw: string, source: string): string {
   const prefix = raw
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
@@ -112,9 +120,6 @@ function stackPrefixOf(raw: string | undefined, source: string, notes: string[])
     .slice(0, MAX_STACK_PREFIX_LENGTH)
     .replace(/-+$/, '');
   if (prefix === '') throw invalid(source, [`StacksPrefix: "${raw}" has no letter to start a stack name with`]);
-  notes.push(
-    `StacksPrefix ${raw}: the new stacks are ${prefix}-manager and ${prefix}-checker; the 2019 stacks ${raw}SessionManager and ${raw}SessionChecker are left alone: delete them once CloudFront uses the new ones.`,
-  );
   return prefix;
 }
 
@@ -151,15 +156,15 @@ function parseYaml(text: string, source: string): Mapping {
   return root;
 }
 
-/** Converts the text of an assembly file; `source` names it in errors. */
-export function convertAssembly(text: string, source: string): ConvertedAssembly {
+/** Converts the text of an assembly file; `source` names it in errors, `stackPrefix` (--stack-prefix) wins over StacksPrefix. */
+export function convertAssembly(text: string, source: string, stackPrefix?: string): ConvertedAssembly {
   const root = parseYaml(text, source);
   const problems = problemsOf(root);
   if (problems.length > 0) throw invalid(source, problems);
   const required = (path: string): string => (valueAt(root, path) as string).trim();
 
   const notes: string[] = [];
-  const stackPrefix = stackPrefixOf(optionalText(root, 'StacksPrefix', source), source, notes);
+  const prefix = stackPrefixOf(optionalText(root, 'StacksPrefix', source), stackPrefix, source, notes);
   const userPoolId = required('CognitoUserPool.UserPoolId');
   const providers = providerList(valueAt(root, 'CognitoUserPool.UserPoolClientProperties.SupportedIdentityProviders'), source);
   notesOnDroppedSettings(root, source, notes);
@@ -171,13 +176,13 @@ export function convertAssembly(text: string, source: string): ConvertedAssembly
       domain: cognitoDomainOf(required('CognitoUserPool.DomainName'), userPoolId),
       ...identityProvidersOf(providers),
     },
-    sessionTable: { name: `${stackPrefix}-sessions`, region: required('Environment.Region') },
+    sessionTable: { name: `${prefix}-sessions`, region: required('Environment.Region') },
   };
-  return { barrierConfig, stackPrefix, notes };
+  return { barrierConfig, stackPrefix: prefix, notes };
 }
 
 /** Reads, converts and validates an assembly file: what `cogcf deploy --from-assembly` deploys. */
-export async function loadAssembly(path: string): Promise<ConvertedAssembly & { readonly config: ResolvedConfig }> {
+export async function loadAssembly(path: string, stackPrefix?: string): Promise<ConvertedAssembly & { readonly config: ResolvedConfig }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -189,6 +194,6 @@ export async function loadAssembly(path: string): Promise<ConvertedAssembly & { 
       { hint: 'Check the path given to --from-assembly.', cause: e },
     );
   }
-  const converted = convertAssembly(text, path);
+  const converted = convertAssembly(text, path, stackPrefix);
   return { ...converted, config: parseBarrierConfig(converted.barrierConfig, `${path} (converted from the 2019 assembly format)`) };
 }

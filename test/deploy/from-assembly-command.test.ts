@@ -54,11 +54,13 @@ describe('cogcf deploy --from-assembly against moto', () => {
     expect(r.stderr).toContain('"name": "barrier-sessions"');
   }, 120_000);
 
-  it('an explicit --stack-prefix wins over StacksPrefix', async () => {
+  it('an explicit --stack-prefix wins over StacksPrefix, for the stacks and the table alike', async () => {
     const r = await runBinAsync('cogcf', ['deploy', '--from-assembly', assemblyPath, '--stack-prefix', 'moved', '--dry-run', '--json'], moto.env);
 
     expect(r.status, r.transcript).toBe(0);
     expect((JSON.parse(r.stdout) as DeployJson).stacks.map((s) => s.stackName)).toEqual(['moved-manager', 'moved-checker']);
+    expect(r.stderr).toContain('"name": "moved-sessions"');
+    expect(r.stderr).toMatch(/^note: StacksPrefix Barrier: the new stacks are moved-manager and moved-checker, and the table moved-sessions;/m);
   }, 120_000);
 
   it.each([

@@ -97,10 +97,10 @@ function checkOptions(options: DeployOptions): ConfigSource {
 /** The config to deploy and the stack prefix: an explicit --stack-prefix wins over the assembly's. */
 async function loadConfig(source: ConfigSource, options: DeployOptions, out: Output): Promise<{ config: ResolvedConfig; stackPrefix: string }> {
   if (source.kind === 'config') return { config: await loadBarrierConfig(source.path), stackPrefix: options.stackPrefix ?? DEFAULT_STACK_PREFIX };
-  const assembly = await loadAssembly(source.path);
+  const assembly = await loadAssembly(source.path, options.stackPrefix);
   for (const note of assembly.notes) out.log(`note: ${note}`);
   out.log(`Converted barrier config (save it, e.g. as barrier.json, and deploy with --config from now on):\n${JSON.stringify(assembly.barrierConfig, null, 2)}`);
-  return { config: assembly.config, stackPrefix: checkStackPrefix(options.stackPrefix ?? assembly.stackPrefix) };
+  return { config: assembly.config, stackPrefix: checkStackPrefix(assembly.stackPrefix) };
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;

@@ -108,7 +108,7 @@ describe('convertAssembly', () => {
   it('uses cogcf as the prefix when StacksPrefix is absent, and says so', () => {
     const { stackPrefix, notes } = convertAssembly(minimal(), 'a.yaml');
     expect(stackPrefix).toBe('cogcf');
-    expect(notes.join('\n')).toMatch(/StacksPrefix is not set: the stacks are named cogcf-manager and cogcf-checker/);
+    expect(notes.join('\n')).toMatch(/StacksPrefix is not set: the new stacks are cogcf-manager and cogcf-checker, and the table cogcf-sessions/);
   });
 
   it.each([
