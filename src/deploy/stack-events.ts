@@ -54,7 +54,8 @@ export const isStackEvent = (event: SdkStackEvent, stackName: string): boolean =
   event.LogicalResourceId === stackName && event.ResourceType === 'AWS::CloudFormation::Stack';
 
 /** A stack status that ends an operation (anything not `*_IN_PROGRESS`). */
-export const isTerminal = (status: string): boolean => !status.endsWith('_IN_PROGRESS');
+/** A status that ends an operation; an event without one (a hook's, say) ends nothing. */
+export const isTerminal = (status: string): boolean => status !== '' && !status.endsWith('_IN_PROGRESS');
 
 // Resources CloudFormation stopped because another one failed: not the cause.
 const CANCELLED = /^Resource (creation|update) cancelled/i;

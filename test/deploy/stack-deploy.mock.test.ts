@@ -130,6 +130,17 @@ describe('deployStack with a mocked CloudFormation', () => {
     ]);
   });
 
+  it('keeps watching past a stack-level hook event, which has no resource status', async () => {
+    const history = event(STACK, 'UPDATE_COMPLETE', 0);
+    const { ResourceStatus: _, ...hook } = { ...event(STACK, 'UPDATE_IN_PROGRESS', 2), HookStatus: 'HOOK_COMPLETE_SUCCEEDED' as const, HookType: 'Org::Check::Hook' };
+    cfMock.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
+    executionShows(history, event(STACK, 'UPDATE_IN_PROGRESS', 1), hook, event(STACK, 'UPDATE_COMPLETE', 3));
+
+    const result = await deployStack(options());
+
+    expect(result).toMatchObject({ action: 'update', status: 'UPDATE_COMPLETE' });
+  });
+
   it('reuses a REVIEW_IN_PROGRESS leftover with a CREATE change set', async () => {
     cfMock.on(DescribeStacksCommand).resolves(stack('REVIEW_IN_PROGRESS'));
     cfMock.on(DescribeChangeSetCommand).resolves(readyChangeSet);

@@ -58,6 +58,13 @@ describe('checker stack', () => {
     expect(statements.find((s) => s.Action === 'dynamodb:GetItem')?.Resource).toEqual({ Ref: 'SessionTableArn' });
   });
 
+  it("lets the checker log only to its own replicas' log groups, in any region", () => {
+    expect(checker.Resources.CheckerFunction?.Properties?.FunctionName).toEqual({ Ref: 'AWS::StackName' });
+    const logging = policyStatements(checker.Resources.CheckerRole).filter((s) => actions([s]).some((a) => a.startsWith('logs:')));
+    const group = 'arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:/aws/lambda/us-east-1.${AWS::StackName}';
+    expect(logging.map((s) => s.Resource)).toEqual([[{ 'Fn::Sub': group }, { 'Fn::Sub': `${group}:*` }]]);
+  });
+
   it('runs within the viewer-request limits on x86_64', () => {
     expect(checker.Resources.CheckerFunction?.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['x86_64'], MemorySize: 128, Timeout: 5 });
     expect(checker.Resources.CheckerFunction?.Properties).not.toHaveProperty('Environment');
