@@ -2,6 +2,7 @@
 // (environment, profile, SSO, instance role) and honours AWS_ENDPOINT_URL,
 // which the tests point at a local moto server.
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 
@@ -9,6 +10,7 @@ export interface AwsClients {
   readonly region: string;
   readonly s3: S3Client;
   readonly cloudFormation: CloudFormationClient;
+  readonly cognitoIdp: CognitoIdentityProviderClient;
   readonly sts: STSClient;
 }
 
@@ -30,6 +32,7 @@ export function awsClients(options: ClientOptions): AwsClients {
     // Path-style: bucket names with dots, and local endpoints, need it.
     s3: new S3Client({ ...config, forcePathStyle: true }),
     cloudFormation: new CloudFormationClient(config),
+    cognitoIdp: new CognitoIdentityProviderClient(config),
     sts: new STSClient(config),
   };
 }

@@ -1,5 +1,6 @@
 // The whole barrier, deployed: can this config be deployed (pure: it fails
-// before anything is built or created) → who am I (STS) → build both bundles
+// before anything is built or created) → who am I (STS) → is cognito.domain
+// the pool's, and does it serve managed login (read only) → build both bundles
 // → plan both stacks (pure) → make sure the artifact buckets exist → upload
 // the zips → run both stacks' change sets in parallel. The checker stack is told
 // the session table's ARN up front (it is fixed by account, region and name),
@@ -18,6 +19,7 @@ import { loadTemplate, renderStack } from '../templates/load-template.js';
 import { checkerStackParameters, managerStackParameters, type Artifact } from '../templates/stack-parameters.js';
 import { artifactBucketName, ensureArtifactBucket } from './artifact-bucket.js';
 import { assertDeployable } from './deployable-config.js';
+import { discoverPoolDomain } from './pool-domain.js';
 import { deployStacks, type NamedStackEvent, type StackOutcome, type StackSpec } from './deploy-stacks.js';
 import { artifactKey, uploadArtifact, type UploadedArtifact } from './upload-artifacts.js';
 
@@ -123,6 +125,8 @@ export async function deployBarrier(options: DeployBarrierOptions): Promise<Barr
 
   const { accountId, partition } = await whoAmI(regional);
   log(`Deploying to account ${accountId}: manager in ${managerRegion}, checker in ${CHECKER_REGION}.`);
+  const poolDomain = await discoverPoolDomain(regional.cognitoIdp, config.manager.cognito);
+  log(`User pool ${config.manager.cognito.userPoolId}: domain ${poolDomain.name} serves ${poolDomain.managedLogin ? 'managed login' : 'the classic hosted UI'}.`);
   const { signal } = options;
   const beforeAnyStack = 'Stopped before any stack was changed.';
   throwIfInterrupted(signal, beforeAnyStack);
@@ -133,7 +137,7 @@ export async function deployBarrier(options: DeployBarrierOptions): Promise<Barr
     // Rendered before anything is created: a config that cannot be deployed stops here.
     const manager = renderStack(
       loadTemplate('manager'),
-      managerStackParameters({ config, manager: plannedArtifact(accountId, managerRegion, built.manager) }),
+      managerStackParameters({ config, manager: plannedArtifact(accountId, managerRegion, built.manager), managedLogin: poolDomain.managedLogin }),
     );
     const checker = renderStack(
       loadTemplate('checker'),

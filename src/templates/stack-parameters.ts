@@ -14,6 +14,8 @@ export interface ManagerStackInput {
   readonly config: ResolvedConfig;
   readonly manager: Artifact;
   readonly logRetentionDays?: number;
+  /** The pool's domain serves managed login: the app client then needs a branding style. */
+  readonly managedLogin: boolean;
 }
 
 export interface CheckerStackInput {
@@ -25,7 +27,7 @@ export interface CheckerStackInput {
 /** `https://app.example.com` → `app.example.com` (a deployable config has https origins only: see assertDeployable). */
 const hostOf = (origin: string): string => new URL(origin).host;
 
-export function managerStackParameters({ config, manager, logRetentionDays }: ManagerStackInput): Record<string, string> {
+export function managerStackParameters({ config, manager, logRetentionDays, managedLogin }: ManagerStackInput): Record<string, string> {
   const { cognito, table, origins } = config.manager;
   return {
     Domains: origins.map(hostOf).join(','),
@@ -35,6 +37,7 @@ export function managerStackParameters({ config, manager, logRetentionDays }: Ma
     SessionTableName: table.name,
     ArtifactBucket: manager.bucket,
     ManagerCodeKey: manager.key,
+    ManagedLogin: String(managedLogin),
     ...(logRetentionDays === undefined ? {} : { LogRetentionDays: String(logRetentionDays) }),
   };
 }

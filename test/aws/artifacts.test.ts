@@ -30,24 +30,19 @@ import {
   planArtifactBucket,
 } from '../../src/deploy/artifact-bucket.js';
 import { uploadArtifact } from '../../src/deploy/upload-artifacts.js';
-import { startMoto, type Moto } from '../support/moto.js';
+import { useMoto } from '../support/moto.js';
 
-let moto: Moto;
+const moto = useMoto();
 let accountId: string;
 let dir: string;
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  moto = await startMoto();
-  Object.assign(process.env, moto.env);
   dir = await mkdtemp(join(tmpdir(), 'cogcf-artifacts-'));
   accountId = (await clientsFor('us-east-1').sts.send(new GetCallerIdentityCommand({}))).Account!;
 });
 
 afterAll(async () => {
-  process.env = savedEnv;
   await rm(dir, { recursive: true, force: true });
-  await moto.close();
 });
 
 const clientsFor = (region: string): AwsClients => awsClients({ region, endpoint: moto.endpoint, maxAttempts: 1 });

@@ -19,15 +19,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients, type AwsClients } from '../../src/aws/clients.js';
 import { runBinAsync } from '../cli/run-bin.js';
 import { headerOf, httpEvent } from '../runtime/manager/harness.js';
-import { startMoto, type Moto } from '../support/moto.js';
+import { createPoolWithDomain, useMoto } from '../support/moto.js';
 
 const REGION = 'eu-west-1';
 const TABLE = 'cogcf-deploy-test-sessions';
 
-let moto: Moto;
+const moto = useMoto();
 let dir: string;
 let configPath: string;
 let regional: AwsClients;
+/** A user pool in moto with the domain my-barrier, as cogcf deploy checks. */
+let poolId: string;
 /** What the first `--yes --json` printed, for the later tests to compare against. */
 let created: DeployJson;
 let edge: AwsClients;
@@ -43,7 +45,7 @@ function writeConfig(file: string, tableName: string, clientId?: string): string
     JSON.stringify({
       domains: ['app.example.com', 'd111111abcdef8.cloudfront.net'],
       cognito: {
-        userPoolId: `${REGION}_AbCdEf123`,
+        userPoolId: poolId,
         ...(clientId === undefined ? {} : { clientId }),
         domain: `my-barrier.auth.${REGION}.amazoncognito.com`,
         scopes: ['openid', 'email', 'profile'],
@@ -66,16 +68,13 @@ function writeConfig(file: string, tableName: string, clientId?: string): string
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
+  poolId = await createPoolWithDomain(moto, REGION, 'my-barrier');
   dir = mkdtempSync(join(tmpdir(), 'cogcf-deploy-test-'));
   configPath = writeConfig('barrier.json', TABLE);
-  // The SDK in this process reads credentials from the environment too.
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
   regional = awsClients({ region: REGION, endpoint: moto.endpoint });
   edge = awsClients({ region: 'us-east-1', endpoint: moto.endpoint });
-}, 30_000);
-afterAll(async () => {
-  await moto?.close();
+});
+afterAll(() => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -144,6 +143,20 @@ describe('cogcf deploy against moto', () => {
     expect(await stackStatus(regional.cloudFormation, 'local-manager')).toBeUndefined();
   });
 
+  it("refuses a cognito.domain that is not the pool's, before building or creating anything (exit 2)", async () => {
+    const typo = join(dir, 'typo.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { cognito: Record<string, string> };
+    config.cognito.domain = `my-barier.auth.${REGION}.amazoncognito.com`;
+    writeFileSync(typo, JSON.stringify(config));
+
+    const r = await runBinAsync('cogcf', ['deploy', '--config', typo, '--yes', '--stack-prefix', 'typo'], moto.env);
+
+    expect(r.status, r.transcript).toBe(2);
+    expect(r.stderr).toContain(`error: cognito.domain: my-barier.auth.${REGION}.amazoncognito.com is not a domain of any user pool in ${REGION}`);
+    expect(r.stderr).not.toContain('Building');
+    expect(await stackStatus(regional.cloudFormation, 'typo-manager')).toBeUndefined();
+  });
+
   it('refuses a --stack-prefix too long for the names made from it (exit 2)', async () => {
     const r = await deploy('--dry-run', '--stack-prefix', `p${'x'.repeat(44)}`);
 
@@ -154,7 +167,8 @@ describe('cogcf deploy against moto', () => {
   it('with the manager in us-east-1 too, sets up the one artifact bucket once and puts both bundles in it', async () => {
     const east = join(dir, 'east.json');
     const config = JSON.parse(readFileSync(configPath, 'utf8')) as { cognito: Record<string, string>; sessionTable: Record<string, string> };
-    config.cognito.userPoolId = 'us-east-1_AbCdEf123';
+    config.cognito.userPoolId = await createPoolWithDomain(moto, 'us-east-1', 'east-barrier');
+    config.cognito.domain = 'east-barrier.auth.us-east-1.amazoncognito.com';
     config.sessionTable = { name: 'cogcf-east-sessions', region: 'us-east-1' };
     writeFileSync(east, JSON.stringify(config));
 
@@ -203,6 +217,7 @@ describe('cogcf deploy against moto', () => {
       ['cogcf-manager', true, 'create', 'CREATE_COMPLETE'],
       ['cogcf-checker', true, 'create', 'CREATE_COMPLETE'],
     ]);
+    expect(r.stderr).toContain(`User pool ${poolId}: domain my-barrier serves the classic hosted UI.`);
     expect(r.stderr).toMatch(/^\+\d+\.\ds cogcf-manager cogcf-manager \(AWS::CloudFormation::Stack\) CREATE_COMPLETE$/m);
     expect(r.stderr).toMatch(/^\+\d+\.\ds cogcf-checker cogcf-checker \(AWS::CloudFormation::Stack\) CREATE_COMPLETE$/m);
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBinAsync } from '../cli/run-bin.js';
-import { startMoto, type Moto } from '../support/moto.js';
+import { createPoolWithDomain, useMoto } from '../support/moto.js';
 
 // The keys the CLI test needs; test/unit/config/from-assembly.test.ts covers the rest of the format.
 const ASSEMBLY = `
@@ -13,21 +13,19 @@ StacksPrefix: Barrier
 CookieName: Barrier
 Environment: { AWSProfile: forge-prod, Region: eu-west-1 }
 Cloudfront: { DomainName: www.example.ch }
-CognitoUserPool: { UserPoolId: eu-west-1_AbCdEf123, DomainName: forge-login }
+CognitoUserPool: { UserPoolId: POOL_ID, DomainName: forge-login }
 `;
 
-let moto: Moto;
+const moto = useMoto();
 let dir: string;
 let assemblyPath: string;
 
 beforeAll(async () => {
-  moto = await startMoto();
   dir = mkdtempSync(join(tmpdir(), 'cogcf-assembly-deploy-'));
   assemblyPath = join(dir, 'assembly.yaml');
-  writeFileSync(assemblyPath, ASSEMBLY);
-}, 30_000);
-afterAll(async () => {
-  await moto?.close();
+  writeFileSync(assemblyPath, ASSEMBLY.replace('POOL_ID', await createPoolWithDomain(moto, 'eu-west-1', 'forge-login')));
+});
+afterAll(() => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -5,28 +5,20 @@
 import { DescribeStackResourcesCommand, DescribeStacksCommand, ListChangeSetsCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { awsClients } from '../../src/aws/clients.js';
 import { deployStacks } from '../../src/deploy/deploy-stacks.js';
 import { deployStack } from '../../src/deploy/stack-deploy.js';
 import type { StackEvent } from '../../src/deploy/stack-events.js';
-import { startMoto, type Moto } from '../support/moto.js';
+import { useMoto } from '../support/moto.js';
 
-let moto: Moto;
+const moto = useMoto();
 let cloudFormation: CloudFormationClient;
 let s3: S3Client;
 let dynamo: DynamoDBClient;
-const savedEnv = { ...process.env };
-
-beforeAll(async () => {
-  moto = await startMoto();
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+beforeAll(() => {
   ({ cloudFormation, s3 } = awsClients({ region: 'us-east-1', endpoint: moto.endpoint }));
   dynamo = new DynamoDBClient({ region: 'us-east-1', endpoint: moto.endpoint });
-});
-afterAll(async () => {
-  process.env = savedEnv;
-  await moto?.close();
 });
 
 const template = (label: string) => ({

@@ -4,6 +4,8 @@
 // It runs through moto_server.py, which adds the Outputs moto 5.2.1 leaves off
 // stacks made by executing a change set (see that file).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll } from 'vitest';
+import { CognitoIdentityProviderClient, CreateUserPoolCommand, CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { fileURLToPath } from 'node:url';
 import { unusedPort } from './raw-http.js';
 
@@ -43,5 +45,49 @@ export async function startMoto(): Promise<Moto> {
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
+  };
+}
+
+/** A user pool with a hosted-UI domain (`<domain>.auth.<region>.amazoncognito.com`), made in moto; returns the pool id. */
+export async function createPoolWithDomain(moto: Pick<Moto, 'endpoint'>, region: string, domain: string): Promise<string> {
+  const cognitoIdp = new CognitoIdentityProviderClient({
+    region,
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+  const { UserPool } = await cognitoIdp.send(new CreateUserPoolCommand({ PoolName: `pool-${domain}` }));
+  const id = UserPool?.Id;
+  if (id === undefined) throw new Error('moto created a user pool without an id');
+  await cognitoIdp.send(new CreateUserPoolDomainCommand({ UserPoolId: id, Domain: domain }));
+  return id;
+}
+
+/**
+ * Starts moto before this file's tests and stops it after them. Meanwhile its
+ * credentials and endpoint are in process.env, for the SDK clients a test
+ * makes in this process; a child process is given `env`.
+ */
+export function useMoto(): Omit<Moto, 'close'> {
+  let moto: Moto | undefined;
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    moto = await startMoto();
+    Object.assign(process.env, moto.env);
+  }, 30_000);
+  afterAll(async () => {
+    process.env = saved;
+    await moto?.close();
+  });
+  const running = (): Moto => {
+    if (moto === undefined) throw new Error('moto is not running yet: use it in a test or a beforeAll registered after useMoto()');
+    return moto;
+  };
+  return {
+    get endpoint() {
+      return running().endpoint;
+    },
+    get env() {
+      return running().env;
+    },
   };
 }

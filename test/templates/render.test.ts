@@ -36,7 +36,7 @@ const props = (template: CfnTemplate, id: string) => template.Resources[id]?.Pro
 
 describe('rendered stacks', () => {
   it('fills the manager stack from the example config (golden)', async () => {
-    const rendered = renderStack(loadTemplate('manager'), managerStackParameters({ config, manager: MANAGER_ZIP }));
+    const rendered = renderStack(loadTemplate('manager'), managerStackParameters({ config, manager: MANAGER_ZIP, managedLogin: false }));
     await expect(JSON.stringify(rendered, null, 2) + '\n').toMatchFileSnapshot('../../snapshots/templates/manager-stack.json');
   });
 
@@ -47,7 +47,7 @@ describe('rendered stacks', () => {
 
   it('registers a callback and a sign-out URL for every domain, and only those', () => {
     const client = props(loadTemplate('manager'), 'AppClient');
-    const domains = managerStackParameters({ config, manager: MANAGER_ZIP }).Domains?.split(',') ?? [];
+    const domains = managerStackParameters({ config, manager: MANAGER_ZIP, managedLogin: false }).Domains?.split(',') ?? [];
     expect(domains).toEqual(['app.example.com', 'd111111abcdef8.cloudfront.net']);
     expect(evaluate(client.CallbackURLs, { Domains: domains })).toEqual([
       'https://app.example.com/_identity/auth',
@@ -57,23 +57,35 @@ describe('rendered stacks', () => {
     expect(evaluate(client.CallbackURLs, { Domains: ['one.example'] })).toEqual(['https://one.example/_identity/auth']);
   });
 
+  it('gives the app client a branding style only when the pool domain serves managed login', () => {
+    expect(managerStackParameters({ config, manager: MANAGER_ZIP, managedLogin: false }).ManagedLogin).toBe('false');
+    expect(managerStackParameters({ config, manager: MANAGER_ZIP, managedLogin: true }).ManagedLogin).toBe('true');
+    const template = loadTemplate('manager');
+    expect(template.Resources.AppClientBranding).toMatchObject({
+      Type: 'AWS::Cognito::ManagedLoginBranding',
+      Condition: 'UsesManagedLogin',
+      Properties: { ClientId: { Ref: 'AppClient' }, UseCognitoProvidedValues: true },
+    });
+    expect(template.Conditions).toEqual({ UsesManagedLogin: { 'Fn::Equals': [{ Ref: 'ManagedLogin' }, 'true'] } });
+  });
+
   it('allows exactly the scopes the manager requests', () => {
-    expect(managerStackParameters({ config, manager: MANAGER_ZIP }).OAuthScopes).toBe('openid,email,profile');
+    expect(managerStackParameters({ config, manager: MANAGER_ZIP, managedLogin: false }).OAuthScopes).toBe('openid,email,profile');
     const more = parseBarrierConfig({ ...example, cognito: { ...(example.cognito as object), scopes: ['openid', 'email', 'phone', 'api.example.com/read'] } }, 'x');
-    expect(managerStackParameters({ config: more, manager: MANAGER_ZIP }).OAuthScopes).toBe('openid,email,phone,api.example.com/read');
+    expect(managerStackParameters({ config: more, manager: MANAGER_ZIP, managedLogin: false }).OAuthScopes).toBe('openid,email,phone,api.example.com/read');
     expect(more.manager.cognito.scopes).toEqual(['openid', 'email', 'phone', 'api.example.com/read']);
   });
 
   it('allows the listed identity providers, else only the named one, else COGNITO', () => {
-    expect(managerStackParameters({ config, manager: MANAGER_ZIP }).IdentityProviders).toBe('Google');
+    expect(managerStackParameters({ config, manager: MANAGER_ZIP, managedLogin: false }).IdentityProviders).toBe('Google');
     const plain = parseBarrierConfig({ ...example, cognito: { ...(example.cognito as object), identityProvider: undefined } }, 'x');
-    expect(managerStackParameters({ config: plain, manager: MANAGER_ZIP }).IdentityProviders).toBe('COGNITO');
+    expect(managerStackParameters({ config: plain, manager: MANAGER_ZIP, managedLogin: false }).IdentityProviders).toBe('COGNITO');
     const listed = parseBarrierConfig({ ...example, cognito: { ...(example.cognito as object), identityProviders: ['Google', 'COGNITO'] } }, 'x');
-    expect(managerStackParameters({ config: listed, manager: MANAGER_ZIP }).IdentityProviders).toBe('Google,COGNITO');
+    expect(managerStackParameters({ config: listed, manager: MANAGER_ZIP, managedLogin: false }).IdentityProviders).toBe('Google,COGNITO');
   });
 
   it('passes the log retention when given', () => {
-    expect(managerStackParameters({ config, manager: MANAGER_ZIP, logRetentionDays: 90 }).LogRetentionDays).toBe('90');
+    expect(managerStackParameters({ config, manager: MANAGER_ZIP, managedLogin: false, logRetentionDays: 90 }).LogRetentionDays).toBe('90');
   });
 
   it('refuses unknown and missing parameters', () => {
