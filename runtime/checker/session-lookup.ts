@@ -10,7 +10,7 @@
 import type { CheckerConfig } from '../core/config.js';
 import { createDynamoClient, type DynamoClient } from '../core/dynamo.js';
 import { handleOf, isWellFormedId } from '../core/session-ids.js';
-import { SessionTable, type SessionRow } from '../core/session-table.js';
+import { readSession, type SessionRow } from '../core/session-read.js';
 import { SessionCache } from './session-cache.js';
 
 /** A live session and its identity headers, made safe once per cache fill. */
@@ -54,14 +54,14 @@ const identityOf = (session: SessionRow): Identity => ({
 });
 
 export function createSessionLookup(config: CheckerConfig, db: DynamoClient | undefined, now: () => number): SessionLookup {
-  const table = new SessionTable(db ?? createDynamoClient(config.table), config.table.name);
+  const client = db ?? createDynamoClient(config.table);
   const valid = new SessionCache<Identity>(config.cacheMaxEntries);
   const invalid = new SessionCache<true>(config.cacheMaxEntries);
   const inFlight = new Map<string, Promise<Identity | null>>();
 
   async function read(id: string): Promise<Identity | null> {
     const started = now();
-    const row = await table.readSession(handleOf(id), Math.floor(started / 1000), config.lookupTimeoutMs);
+    const row = await readSession(client, config.table.name, handleOf(id), Math.floor(started / 1000), config.lookupTimeoutMs);
     if (row === undefined) {
       invalid.set(id, true, started + config.negativeCacheTtlSeconds * 1000);
       return null;

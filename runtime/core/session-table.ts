@@ -6,18 +6,10 @@
 // days late, so every read checks it against the clock too. A row of the
 // wrong kind is never accepted (the 2019 barrier took login rows as sessions).
 import type { DynamoClient } from './dynamo.js';
+import { KEY_ATTRIBUTE, num, readSession, sessionFromItem, str, type Item, type SessionRow } from './session-read.js';
 
-export const KEY_ATTRIBUTE = 'pk';
+export { KEY_ATTRIBUTE, sessionFromItem, type SessionRow } from './session-read.js';
 export const SUB_INDEX = 'sub-index';
-
-export interface SessionRow {
-  readonly handle: string;
-  readonly sub: string;
-  readonly email: string;
-  readonly groups: readonly string[];
-  readonly createdAt: number;
-  readonly expiresAt: number;
-}
 
 export interface LoginRow {
   readonly handle: string;
@@ -26,28 +18,6 @@ export interface LoginRow {
   readonly nonce: string;
   readonly returnPath: string;
   readonly expiresAt: number;
-}
-
-type Item = Record<string, { S?: string; N?: string; L?: { S?: string }[] }>;
-
-const str = (item: Item, name: string): string | undefined => item[name]?.S;
-const num = (item: Item, name: string): number => Number(item[name]?.N ?? Number.NaN);
-
-/** The session a stored item describes, or undefined if it is not a live session. */
-export function sessionFromItem(item: Item | undefined, nowSeconds: number): SessionRow | undefined {
-  if (!item || str(item, 'kind') !== 'session') return undefined;
-  const expiresAt = num(item, 'expiresAt');
-  const handle = str(item, KEY_ATTRIBUTE);
-  const sub = str(item, 'sub');
-  if (!(expiresAt > nowSeconds) || handle === undefined || sub === undefined) return undefined;
-  return {
-    handle,
-    sub,
-    email: str(item, 'email') ?? '',
-    groups: (item.groups?.L ?? []).flatMap((g) => (typeof g.S === 'string' ? [g.S] : [])),
-    createdAt: num(item, 'createdAt'),
-    expiresAt,
-  };
 }
 
 function loginFromItem(item: Item | undefined, nowSeconds: number): LoginRow | undefined {
@@ -65,14 +35,9 @@ export class SessionTable {
     readonly tableName: string,
   ) {}
 
-  /** A live session or undefined. Strongly consistent, so a fresh login is seen at once. */
-  async readSession(handle: string, nowSeconds: number, timeoutMs?: number): Promise<SessionRow | undefined> {
-    const out = await this.db.call(
-      'GetItem',
-      { TableName: this.tableName, Key: { [KEY_ATTRIBUTE]: { S: handle } }, ConsistentRead: true },
-      timeoutMs === undefined ? {} : { timeoutMs },
-    );
-    return sessionFromItem(out.Item as Item | undefined, nowSeconds);
+  /** A live session or undefined (see readSession). */
+  readSession(handle: string, nowSeconds: number, timeoutMs?: number): Promise<SessionRow | undefined> {
+    return readSession(this.db, this.tableName, handle, nowSeconds, timeoutMs);
   }
 
   async putSession(row: SessionRow): Promise<void> {
