@@ -21,6 +21,7 @@ export interface DefaultBehaviourDeps {
   /** `http://host:port[/origin-path]` */
   readonly origin: URL;
   readonly originAgent: Agent;
+  readonly originMs: number;
 }
 
 export function createDefaultBehaviour(deps: DefaultBehaviourDeps): Behaviour {
@@ -50,6 +51,7 @@ export function createDefaultBehaviour(deps: DefaultBehaviourDeps): Behaviour {
         target: originPath + forwarded.uri + (forwarded.querystring === '' ? '' : `?${forwarded.querystring}`),
         headerLines: toOriginHeaders(headerLinesOf(forwarded.headers), { host: deps.origin.host, clientIp: viewer.clientIp, requestId }),
         requestId,
+        timeoutMs: deps.originMs,
       });
     } catch (e) {
       if (!(e instanceof InvalidResultError)) throw e;

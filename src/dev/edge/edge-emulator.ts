@@ -32,8 +32,11 @@ export interface EdgeEmulatorOptions {
   readonly distributionDomainName?: string;
   /** One line per request, with the reason for every failure. */
   readonly log?: (line: string) => void;
-  /** CloudFront's 5 s for viewer-request functions and API Gateway's 30 s integration timeout by default. */
-  readonly timeouts?: { readonly checkerMs?: number; readonly managerMs?: number };
+  /**
+   * CloudFront's 5 s for viewer-request functions, API Gateway's 30 s integration timeout and CloudFront's
+   * 30 s origin response timeout by default.
+   */
+  readonly timeouts?: { readonly checkerMs?: number; readonly managerMs?: number; readonly originMs?: number };
 }
 
 export interface EdgeEmulator {
@@ -60,6 +63,7 @@ export async function startEdgeEmulator(options: EdgeEmulatorOptions): Promise<E
     distribution: { distributionDomainName: options.distributionDomainName ?? 'd111111abcdef8.cloudfront.net', distributionId: 'EDFDVBD6EXAMPLE' },
     origin,
     originAgent,
+    originMs: options.timeouts?.originMs ?? 30_000,
   });
   const behaviours = { manager, default: viewerRequest };
   const route = createBehaviourRouter<keyof typeof behaviours>([{ pathPattern: `${BASE_PATH}/*`, target: 'manager' }], 'default');

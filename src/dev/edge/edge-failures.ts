@@ -27,6 +27,7 @@ const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 export function cloudFrontErrorPage(status: number, detail: string, requestId: string): EdgeResponse {

@@ -1,6 +1,9 @@
 // Forwards a request to the custom origin over HTTP and streams both bodies:
 // the viewer's upload to the origin, the origin's answer to the viewer. An
-// origin that cannot be reached gets CloudFront's 502 page.
+// origin that cannot be reached gets CloudFront's 502 page; one that goes
+// quiet for longer than the origin response timeout (CloudFront's default is
+// 30 s, before the first byte or between two) gets its 504 page, or a cut
+// connection once the answer has begun.
 import { request, type Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { passedOn, withEdgeHeaders } from './edge-headers.js';
 import { cloudFrontErrorPage } from './edge-failures.js';
@@ -14,6 +17,8 @@ export interface OriginRequest {
   readonly target: string;
   readonly headerLines: readonly HeaderLine[];
   readonly requestId: string;
+  /** The origin response timeout: the longest the origin may stay silent. */
+  readonly timeoutMs: number;
 }
 
 export function proxyToOrigin(
@@ -41,7 +46,18 @@ export function proxyToOrigin(
       originRes.on('close', () => originRes.complete || res.destroy());
       resolve({ status });
     });
+    let timedOut = false;
+    outgoing.setTimeout(forward.timeoutMs, () => {
+      timedOut = true;
+      // Destroying the origin request makes it emit an error, which must not also answer.
+      outgoing.destroy();
+      // The answer has begun (and was reported): cut it, so a partial body never looks complete.
+      if (res.headersSent || res.destroyed) return res.destroy();
+      const page = cloudFrontErrorPage(504, 'The origin did not answer within the origin response timeout.', forward.requestId);
+      resolve(answer(res, page, forward.requestId, `origin timed out after ${forward.timeoutMs} ms`));
+    });
     outgoing.on('error', (error) => {
+      if (timedOut) return;
       if (res.headersSent || res.destroyed) {
         res.destroy();
         return resolve({ status: res.statusCode, failure: `origin connection failed: ${error.message}` });

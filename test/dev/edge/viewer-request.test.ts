@@ -149,6 +149,25 @@ describe('edge emulator: viewer-request events and forwarding', () => {
     expect(reply.values('x-cache')).toEqual(['Error from cloudfront']);
   });
 
+  it('answers 504 when the origin stays silent past the origin response timeout', async () => {
+    world.origin.respond = () => {}; // never answers
+    const edge = await world.start({ timeouts: { originMs: 150 } });
+    const reply = await rawRequest(edge.url, '/slow');
+    expect(reply.status).toBe(504);
+    expect(reply.text).toContain('did not answer within the origin response timeout');
+    expect(reply.values('x-cache')).toEqual(['Error from cloudfront']);
+    expect(world.logs.join('\n')).toMatch(/GET \/slow → 504 \[default\] \(origin timed out after 150 ms\)/);
+  });
+
+  it('cuts the connection when the origin goes silent mid-answer, so a partial body never looks complete', async () => {
+    world.origin.respond = (_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('only part');
+    };
+    const edge = await world.start({ timeouts: { originMs: 150 } });
+    await expect(rawRequest(edge.url, '/stalls')).rejects.toThrow();
+  });
+
   it('keeps the origin path in front of the forwarded uri', async () => {
     const edge = await world.start({}, `${world.origin.url}/prefix/`);
     await rawRequest(edge.url, '/page?x=1');
