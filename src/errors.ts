@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'ERR_AWS_PERMISSION'
   | 'ERR_AWS'
   | 'ERR_DEPLOY_FAILED'
-  | 'ERR_INTERRUPTED';
+  | 'ERR_INTERRUPTED'
+  | 'ERR_DECLINED';
 
 // A brand instead of `instanceof`: the built CLI and code loaded from source
 // (tests) may hold two copies of this class.

@@ -21,6 +21,7 @@ import { artifactBucketName, ensureArtifactBucket } from './artifact-bucket.js';
 import { assertDeployable } from './deployable-config.js';
 import { discoverPoolDomain } from './pool-domain.js';
 import { deployStacks, type NamedStackEvent, type StackOutcome, type StackSpec } from './deploy-stacks.js';
+import type { StackPlan } from './stack-deploy.js';
 import { artifactKey, uploadArtifact, type UploadedArtifact } from './upload-artifacts.js';
 
 /** Lambda@Edge functions can only be created here. */
@@ -35,8 +36,10 @@ export interface DeployBarrierOptions {
   readonly onEvent: (event: NamedStackEvent) => void;
   /** Overrides AWS_ENDPOINT_URL for every client. */
   readonly endpoint?: string;
-  /** Ctrl-C: stop at the next checkpoint (see deployStack for what happens to a stack in flight). */
+  /** Ctrl-C: stop at the next checkpoint (see stack-deploy.ts for what happens to a stack in flight). */
   readonly signal?: AbortSignal;
+  /** Asked with both stacks' plans before anything is executed (see deployStacks); none: deploy at once. */
+  readonly confirm?: (plans: readonly StackPlan[]) => Promise<boolean>;
 }
 
 export interface DeployedStack {
@@ -154,10 +157,10 @@ export async function deployBarrier(options: DeployBarrierOptions): Promise<Barr
     throwIfInterrupted(signal, `${beforeAnyStack} The bundles were uploaded (under their content hashes, so a re-run reuses them).`);
 
     const specs: (StackSpec & { role: DeployedStack['role']; region: string })[] = [
-      { role: 'manager', region: managerRegion, cloudFormation: regional.cloudFormation, stackName: `${options.stackPrefix}-manager`, ...manager, dryRun: options.dryRun, signal },
-      { role: 'checker', region: CHECKER_REGION, cloudFormation: edge.cloudFormation, stackName: `${options.stackPrefix}-checker`, ...checker, dryRun: options.dryRun, signal },
+      { role: 'manager', region: managerRegion, cloudFormation: regional.cloudFormation, stackName: `${options.stackPrefix}-manager`, ...manager, signal },
+      { role: 'checker', region: CHECKER_REGION, cloudFormation: edge.cloudFormation, stackName: `${options.stackPrefix}-checker`, ...checker, signal },
     ];
-    const outcomes = await deployStacks(specs, options.onEvent);
+    const outcomes = await deployStacks(specs, { onEvent: options.onEvent, dryRun: options.dryRun, ...(options.confirm ? { confirm: options.confirm } : {}) });
     return {
       accountId,
       artifacts: { manager: managerArtifact, checker: checkerArtifact },

@@ -1,7 +1,8 @@
-// Deploying one stack through a change set: discover the stack, plan the
-// change set, then (unless it is a dry run or there is nothing to do) execute
-// it and stream the stack's events until CloudFormation is done. Only the
-// execute step changes what runs; planning leaves the stack as it was.
+// Deploying one stack through a change set, in steps a caller can hold apart
+// (to show both stacks' plans and ask before executing either): planStack
+// discovers the stack and plans its change set; executeStackPlan executes it
+// and streams the stack's events until CloudFormation is done, or
+// discardStackPlan deletes it. Only the execute step changes what runs.
 // Ctrl-C (the signal) before the execute step throws the change set away, so
 // nothing changed; after it, CloudFormation carries on and we only stop watching.
 import {
@@ -64,13 +65,29 @@ export class StackDeployError extends CogcfError {
 
 const DEFAULT_POLL_MS = 5_000;
 
-export async function deployStack(options: DeployStackOptions): Promise<StackDeployResult> {
-  const { cloudFormation, stackName } = options;
-  const clock = options.clock ?? Date.now;
-  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
-  const dryRun = options.dryRun ?? false;
+/** A stack's change set, planned and neither executed nor deleted yet (none is kept when there is nothing to do). */
+export interface StackPlan {
+  readonly stackName: string;
+  /** What executing it would do. */
+  readonly action: 'create' | 'update' | 'none';
+  readonly changes: readonly ChangeSummary[];
+  /** The stack as it was before; undefined when it does not exist yet. */
+  readonly existing: Stack | undefined;
+  readonly type: 'CREATE' | 'UPDATE';
+  readonly changeSetName: string;
+}
 
-  const { signal } = options;
+type PlanOptions = Omit<DeployStackOptions, 'dryRun' | 'onEvent'>;
+
+const settings = (options: PlanOptions) => ({ clock: options.clock ?? Date.now, pollMs: options.pollMs ?? DEFAULT_POLL_MS });
+
+/**
+ * Discovers the stack and plans its change set. Changes nothing that runs;
+ * Ctrl-C meanwhile deletes the change set (and an empty new stack) again.
+ */
+export async function planStack(options: PlanOptions): Promise<StackPlan> {
+  const { cloudFormation, stackName, signal } = options;
+  const { clock, pollMs } = settings(options);
   const existing = await discoverStack(cloudFormation, stackName, pollMs);
   throwIfInterrupted(signal, `Stopped before stack ${stackName} was changed.`);
   // A REVIEW_IN_PROGRESS stack was never executed: it holds no resources and takes a CREATE change set.
@@ -85,41 +102,53 @@ export async function deployStack(options: DeployStackOptions): Promise<StackDep
     parameters: options.parameters,
     capabilities: options.capabilities ?? ['CAPABILITY_IAM'],
   });
-  let plan: ChangeSetOutcome | undefined = created ? undefined : { empty: true };
+  const none: StackPlan = { stackName, action: 'none', changes: [], existing, type, changeSetName };
+  if (!created) {
+    throwIfInterrupted(signal, `Stopped before stack ${stackName} was changed.`);
+    return none;
+  }
+  let outcome: ChangeSetOutcome | undefined;
   try {
-    if (created) plan = await waitForChangeSet(cloudFormation, stackName, changeSetName, pollMs, signal);
+    outcome = await waitForChangeSet(cloudFormation, stackName, changeSetName, pollMs, signal);
   } catch (e) {
     if (!(e instanceof InterruptedError)) throw e;
   }
-  // Ctrl-C before the execute step: nothing may change.
-  const stopBeforeChange = async (): Promise<never> => {
-    if (!created) throw new InterruptedError(`Stopped before stack ${stackName} was changed.`);
-    // CloudFormation refuses to delete a change set it is still planning.
-    if (plan === undefined) await waitForChangeSet(cloudFormation, stackName, changeSetName, pollMs).catch(() => undefined);
-    try {
-      await discardChangeSet(cloudFormation, stackName, changeSetName, type);
-    } catch (e) {
-      throw new InterruptedError(`Stopped before stack ${stackName} was changed, but its change set ${changeSetName} could not be deleted: ${(e as Error).message}`, {
-        hint: `Delete it: ${await leftoverCommand(cloudFormation, stackName, changeSetName, type)}`,
-      });
-    }
-    throw new InterruptedError(`Stopped before stack ${stackName} was changed: its change set was deleted.`);
-  };
-  if (signal?.aborted || plan === undefined) return stopBeforeChange();
+  const plan: StackPlan = outcome?.empty === false ? { ...none, action: type === 'CREATE' ? 'create' : 'update', changes: outcome.changes } : none;
+  if (signal?.aborted || outcome === undefined) return stopBeforeChange(options, plan, outcome !== undefined);
+  if (outcome.empty) await deleteChangeSet(cloudFormation, stackName, changeSetName);
+  return plan;
+}
 
-  if (plan.empty) {
-    if (created) await deleteChangeSet(cloudFormation, stackName, changeSetName);
-    return { stackName, action: 'none', changes: [], outputs: outputsOf(existing), status: existing?.StackStatus ?? 'UNKNOWN', dryRun };
-  }
-  const action = type === 'CREATE' ? 'create' : 'update';
-  if (dryRun) {
-    await discardChangeSet(cloudFormation, stackName, changeSetName, type);
-    return { stackName, action, changes: plan.changes, outputs: outputsOf(existing), status: existing?.StackStatus ?? 'NOT_CREATED', dryRun };
-  }
+/** Deletes a plan's change set (and the empty new stack it made); for a dry run, or a deploy not confirmed. */
+export async function discardStackPlan(options: PlanOptions, plan: StackPlan): Promise<void> {
+  if (plan.action !== 'none') await discardChangeSet(options.cloudFormation, plan.stackName, plan.changeSetName, plan.type);
+}
 
+/** What a dry run reports for a plan it has discarded. */
+export const dryRunResult = (plan: StackPlan): StackDeployResult => ({
+  stackName: plan.stackName,
+  action: plan.action,
+  changes: plan.changes,
+  outputs: outputsOf(plan.existing),
+  status: plan.existing?.StackStatus ?? 'NOT_CREATED',
+  dryRun: true,
+});
+
+/**
+ * Executes a plan's change set and streams the stack's events until
+ * CloudFormation is done. Ctrl-C before the execute call still deletes the
+ * change set; after it, CloudFormation carries on and we only stop watching.
+ */
+export async function executeStackPlan(options: Omit<DeployStackOptions, 'dryRun'>, plan: StackPlan): Promise<StackDeployResult> {
+  const { cloudFormation, stackName, signal } = options;
+  const { clock, pollMs } = settings(options);
+  const { action, changeSetName } = plan;
+  if (action === 'none') {
+    return { stackName, action, changes: [], outputs: outputsOf(plan.existing), status: plan.existing?.StackStatus ?? 'UNKNOWN', dryRun: false };
+  }
   const cursor = eventCursor(cloudFormation, stackName, pollMs);
   await cursor.skipHistory();
-  if (signal?.aborted) return stopBeforeChange();
+  if (signal?.aborted) return stopBeforeChange(options, plan, true);
   const startedAt = clock();
   try {
     await cloudFormation.send(new ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName }));
@@ -133,7 +162,31 @@ export async function deployStack(options: DeployStackOptions): Promise<StackDep
   });
   if (status !== 'CREATE_COMPLETE' && status !== 'UPDATE_COMPLETE') throw deployFailure(stackName, action, status, events);
   const deployed = await discoverStack(cloudFormation, stackName, pollMs);
-  return { stackName, action, changes: plan.changes, outputs: outputsOf(deployed), status, dryRun };
+  return { stackName, action, changes: plan.changes, outputs: outputsOf(deployed), status, dryRun: false };
+}
+
+/** One stack: plan, then execute it, or on a dry run report and discard it. */
+export async function deployStack(options: DeployStackOptions): Promise<StackDeployResult> {
+  const plan = await planStack(options);
+  if (!options.dryRun) return executeStackPlan(options, plan);
+  await discardStackPlan(options, plan);
+  return dryRunResult(plan);
+}
+
+/** Ctrl-C before the execute step: the change set goes, so nothing changed. */
+async function stopBeforeChange(options: PlanOptions, plan: StackPlan, planned: boolean): Promise<never> {
+  const { cloudFormation } = options;
+  const { stackName, changeSetName, type } = plan;
+  // CloudFormation refuses to delete a change set it is still planning.
+  if (!planned) await waitForChangeSet(cloudFormation, stackName, changeSetName, settings(options).pollMs).catch(() => undefined);
+  try {
+    await discardChangeSet(cloudFormation, stackName, changeSetName, type);
+  } catch (e) {
+    throw new InterruptedError(`Stopped before stack ${stackName} was changed, but its change set ${changeSetName} could not be deleted: ${(e as Error).message}`, {
+      hint: `Delete it: ${await leftoverCommand(cloudFormation, stackName, changeSetName, type)}`,
+    });
+  }
+  throw new InterruptedError(`Stopped before stack ${stackName} was changed: its change set was deleted.`);
 }
 
 async function discoverStack(cloudFormation: CloudFormationClient, stackName: string, pollMs: number): Promise<Stack | undefined> {

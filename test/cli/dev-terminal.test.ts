@@ -1,26 +1,12 @@
 // `cogcf dev` as a person runs it: in a terminal (tmux), read off the screen,
 // stopped with Ctrl-C. tmux is required: a missing tmux fails, never skips.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTerminal, requireTmux, type Terminal } from '../support/terminal.js';
 import { ROOT, runBinAsync } from './run-bin.js';
-
-const SESSION = `cogcf-dev-test-${process.pid}`;
-const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' });
-const screen = (): string => tmux('capture-pane', '-p', '-J', '-t', SESSION);
-
-async function waitForScreen(pattern: RegExp, seconds: number): Promise<RegExpMatchArray> {
-  const until = Date.now() + seconds * 1000;
-  for (;;) {
-    const match = screen().match(pattern);
-    if (match) return match;
-    if (Date.now() > until) throw new Error(`the screen never showed ${pattern}:\n${screen()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const refused = (port: number): Promise<boolean> =>
   new Promise((resolve) => {
@@ -31,32 +17,22 @@ const refused = (port: number): Promise<boolean> =>
 
 describe('cogcf dev in a terminal', () => {
   let stateDir: string;
+  let terminal: Terminal | undefined;
   beforeAll(() => {
-    try {
-      tmux('-V');
-    } catch {
-      throw new Error('tmux is not installed: run `apt-get update && apt-get install -y tmux`');
-    }
+    requireTmux();
     stateDir = mkdtempSync(join(tmpdir(), 'cogcf-dev-terminal-'));
   });
   afterAll(() => {
-    try {
-      tmux('kill-session', '-t', SESSION);
-    } catch {
-      // already gone
-    }
+    terminal?.close();
     rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('prints the URL, the demo credentials and where its state lives, serves the barrier, and stops cleanly on Ctrl-C', async () => {
-    tmux(
-      'new-session', '-d', '-s', SESSION, '-x', '200', '-y', '50', '-c', ROOT,
-      `COGCF_STATE_DIR=${stateDir} node bin/cogcf.js dev --port 0; echo cogcf-exit=$?; sleep 60`,
-    );
-    const [, url, port] = await waitForScreen(/running at (http:\/\/127\.0\.0\.1:(\d+))/, 30);
-    const [, email, password] = (await waitForScreen(/demo user\s+(\S+@\S+)\s+password: (\S+)/, 5)) as unknown as [string, string, string];
-    await waitForScreen(/state\s+in memory/, 5);
-    await waitForScreen(/Press Ctrl-C to stop\./, 5);
+    terminal = openTerminal(`cogcf-dev-test-${process.pid}`, `COGCF_STATE_DIR=${stateDir} node bin/cogcf.js dev --port 0; echo cogcf-exit=$?; sleep 60`, ROOT);
+    const [, url, port] = await terminal.waitFor(/running at (http:\/\/127\.0\.0\.1:(\d+))/, 30);
+    const [, email, password] = (await terminal.waitFor(/demo user\s+(\S+@\S+)\s+password: (\S+)/, 5)) as unknown as [string, string, string];
+    await terminal.waitFor(/state\s+in memory/, 5);
+    await terminal.waitFor(/Press Ctrl-C to stop\./, 5);
     expect(email).toBe('demo@example.com');
     expect(password.length).toBeGreaterThanOrEqual(12);
     expect(existsSync(join(stateDir, 'sandbox.json'))).toBe(true);
@@ -64,10 +40,10 @@ describe('cogcf dev in a terminal', () => {
     const anonymous = await fetch(`${url}/docs/x`, { redirect: 'manual' });
     expect(anonymous.status).toBe(302);
     expect(anonymous.headers.get('location')).toBe('/_identity/login?path=%2Fdocs%2Fx');
-    await waitForScreen(/GET \/docs\/x → 302/, 5);
+    await terminal.waitFor(/GET \/docs\/x → 302/, 5);
 
-    tmux('send-keys', '-t', SESSION, 'C-c');
-    await waitForScreen(/Stopped\.\s+cogcf-exit=0/, 15);
+    terminal.keys('C-c');
+    await terminal.waitFor(/Stopped\.\s+cogcf-exit=0/, 15);
     expect(await refused(Number(port))).toBe(true);
     expect(existsSync(join(stateDir, 'sandbox.json'))).toBe(false);
   });

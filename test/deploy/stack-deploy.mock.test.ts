@@ -16,7 +16,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { isCogcfError } from '../../src/errors.js';
+import { InterruptedError, isCogcfError } from '../../src/errors.js';
 import { deployStacks } from '../../src/deploy/deploy-stacks.js';
 import { deployStack, StackDeployError, type DeployStackOptions } from '../../src/deploy/stack-deploy.js';
 import type { StackEvent } from '../../src/deploy/stack-events.js';
@@ -344,27 +344,107 @@ describe('deployStack with a mocked CloudFormation', () => {
 });
 
 describe('deployStacks', () => {
-  it('runs stacks in parallel, one failure leaving the other to finish, events named by stack', async () => {
-    const [other, otherClient] = ['cogcf-checker', new CloudFormationClient({ region: 'us-east-1' })];
-    cfMock.on(DescribeStacksCommand, { StackName: STACK }).resolves(stack('ROLLBACK_COMPLETE'));
-    cfMock.on(DescribeStacksCommand, { StackName: other }).resolves({ Stacks: [{ StackName: other, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(0), Outputs: [{ OutputKey: 'VersionArn', OutputValue: 'arn:1' }] }] });
+  const OTHER = 'cogcf-checker';
+  const otherClient = new CloudFormationClient({ region: 'us-east-1' });
+  const both = () => [options(), options({ cloudFormation: otherClient, stackName: OTHER })];
+  const stackEvent = (name: string, status: string, at: number) => ({ ...event(name, status, at), StackName: name, ResourceType: 'AWS::CloudFormation::Stack' });
+  /** Both stacks exist (UPDATE_COMPLETE) and each change set is ready; `end` is how each execution ends. */
+  const twoUpdates = (end: Record<string, string>) => {
     cfMock.on(DescribeChangeSetCommand).resolves(readyChangeSet);
-    const history = { ...event(other, 'UPDATE_COMPLETE', 0), ResourceType: 'AWS::CloudFormation::Stack' };
-    const done = { ...event(other, 'UPDATE_COMPLETE', 1), ResourceType: 'AWS::CloudFormation::Stack' };
-    cfMock.on(DescribeStackEventsCommand, { StackName: other }).resolvesOnce(page(history)).resolves(page(history, done));
+    for (const name of [STACK, OTHER]) {
+      cfMock.on(DescribeStacksCommand, { StackName: name }).resolves({ Stacks: [{ StackName: name, StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date(0), Outputs: [{ OutputKey: 'Name', OutputValue: name }] }] });
+      const history = stackEvent(name, 'UPDATE_COMPLETE', 0);
+      cfMock.on(DescribeStackEventsCommand, { StackName: name }).resolvesOnce(page(history)).resolves(page(history, stackEvent(name, end[name] ?? 'UPDATE_COMPLETE', 1)));
+    }
+  };
+
+  it('executes planned stacks in parallel; one failing leaves the other to finish; events are named by stack', async () => {
+    twoUpdates({ [STACK]: 'UPDATE_ROLLBACK_COMPLETE' });
     const seen: string[] = [];
 
-    const outcomes = await deployStacks(
-      [options(), options({ cloudFormation: otherClient, stackName: other })],
-      (e) => seen.push(`${e.stackName}: ${e.logicalId} ${e.status}`),
-    );
+    const outcomes = await deployStacks(both(), { onEvent: (e) => seen.push(`${e.stackName}: ${e.logicalId} ${e.status}`) });
 
-    expect(outcomes).toHaveLength(2);
     const [failed, deployed] = outcomes;
     expect(failed).toMatchObject({ stackName: STACK, ok: false });
     expect(failed?.ok === false && isCogcfError(failed.error) && failed.error.code).toBe('ERR_DEPLOY_FAILED');
-    expect(deployed).toMatchObject({ stackName: other, ok: true, result: { action: 'update', outputs: { VersionArn: 'arn:1' } } });
-    expect(seen).toEqual([`${other}: ${other} UPDATE_COMPLETE`]);
+    expect(deployed).toMatchObject({ stackName: OTHER, ok: true, result: { action: 'update', outputs: { Name: OTHER } } });
+    expect(seen.sort()).toEqual([`${OTHER}: ${OTHER} UPDATE_COMPLETE`, `${STACK}: ${STACK} UPDATE_ROLLBACK_COMPLETE`]);
+  });
+
+  it('plans every stack first: one that cannot be planned stops the other before it changes anything', async () => {
+    twoUpdates({});
+    cfMock.on(DescribeStacksCommand, { StackName: STACK }).resolves(stack('ROLLBACK_COMPLETE'));
+
+    const outcomes = await deployStacks(both());
+
+    expect(outcomes[0]).toMatchObject({ stackName: STACK, ok: false, error: { code: 'ERR_DEPLOY_FAILED', message: expect.stringContaining('ROLLBACK_COMPLETE') } });
+    expect(outcomes[1]).toMatchObject({
+      stackName: OTHER,
+      ok: false,
+      error: { code: 'ERR_DEPLOY_FAILED', message: `Stack ${OTHER} was not changed: its change set was deleted. It was not deployed because ${STACK} could not be planned.` },
+    });
+    expect(cfMock).toHaveReceivedCommandWith(DeleteChangeSetCommand, { StackName: OTHER });
+    expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
+  });
+
+  it('asks once, with both plans, before executing anything; yes executes both', async () => {
+    twoUpdates({});
+    const asked: string[][] = [];
+
+    const outcomes = await deployStacks(both(), {
+      confirm: async (plans) => {
+        asked.push(plans.map((p) => `${p.stackName} ${p.action} ${p.changes.length}`));
+        expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
+        return true;
+      },
+    });
+
+    expect(asked).toEqual([[`${STACK} update 2`, `${OTHER} update 2`]]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
+    expect(cfMock).toHaveReceivedCommandTimes(ExecuteChangeSetCommand, 2);
+  });
+
+  it('no deletes both change sets and executes nothing (ERR_DECLINED)', async () => {
+    twoUpdates({});
+
+    const outcomes = await deployStacks(both(), { confirm: async () => false });
+
+    expect(outcomes.map((o) => !o.ok && isCogcfError(o.error) && [o.error.code, o.error.exitCode, o.error.message])).toEqual([
+      ['ERR_DECLINED', 1, `Not confirmed: Stack ${STACK} was not changed: its change set was deleted.`],
+      ['ERR_DECLINED', 1, `Not confirmed: Stack ${OTHER} was not changed: its change set was deleted.`],
+    ]);
+    expect(cfMock).toHaveReceivedCommandTimes(DeleteChangeSetCommand, 2);
+    expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
+  });
+
+  it('Ctrl-C at the question deletes both change sets (exit 130)', async () => {
+    twoUpdates({});
+
+    const outcomes = await deployStacks(both(), {
+      confirm: async () => {
+        throw new InterruptedError('cancelled');
+      },
+    });
+
+    expect(outcomes.map((o) => !o.ok && isCogcfError(o.error) && o.error.exitCode)).toEqual([130, 130]);
+    expect(cfMock).toHaveReceivedCommandTimes(DeleteChangeSetCommand, 2);
+    expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
+  });
+
+  it('does not ask when no stack would change', async () => {
+    cfMock.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
+    cfMock.on(CreateChangeSetCommand).rejects(awsError('ValidationError', 'No updates are to be performed.'));
+    let asked = false;
+
+    const outcomes = await deployStacks(both(), {
+      confirm: async () => {
+        asked = true;
+        return false;
+      },
+    });
+
+    expect(asked).toBe(false);
+    expect(outcomes.map((o) => o.ok && o.result.action)).toEqual(['none', 'none']);
   });
 });
 

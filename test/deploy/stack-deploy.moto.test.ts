@@ -140,7 +140,7 @@ describe('deployStack against moto', () => {
     const events: string[] = [];
     const outcomes = await deployStacks(
       ['engine-par-a', 'engine-par-b'].map((stackName) => ({ cloudFormation, stackName, template: template(stackName), parameters: [], pollMs: 1 })),
-      (e) => events.push(`${e.stackName}: ${e.logicalId} ${e.status}`),
+      { onEvent: (e) => events.push(`${e.stackName}: ${e.logicalId} ${e.status}`) },
     );
 
     expect(outcomes.map((o) => [o.stackName, o.ok && o.result.action])).toEqual([

@@ -10,10 +10,11 @@ import type { ResolvedConfig } from '../../config/resolve-config.js';
 import { deployBarrier, type BarrierDeployment, type DeployedStack } from '../../deploy/deploy-barrier.js';
 import { DEFAULT_STACK_PREFIX, isStackPrefix, MAX_STACK_PREFIX_LENGTH } from '../../deploy/stack-prefix.js';
 import type { NamedStackEvent } from '../../deploy/deploy-stacks.js';
-import { StackDeployError } from '../../deploy/stack-deploy.js';
+import { StackDeployError, type StackPlan } from '../../deploy/stack-deploy.js';
 import { isCogcfError, UsageError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { JSON_SCHEMA_VERSION, type Output } from '../../output.js';
+import { confirmDeploy, renderChangeSet } from '../confirm-deploy.js';
 import { renderTable } from '../render-table.js';
 
 export interface DeployOptions {
@@ -33,7 +34,7 @@ export function deployCommand(program: Command): Command {
     .description('Deploy the barrier: the manager stack in the session table region and the checker stack in us-east-1.')
     .option('--config <file>', 'barrier config file (JSON); see templates/barrier.example.json')
     .option('--from-assembly <file>', "the 2019 barrier's assembly.yaml, converted (instead of --config)")
-    .option('--yes', 'deploy without asking (required to deploy: this version never prompts)')
+    .option('--yes', 'deploy without asking (needed when there is no terminal to ask on)')
     .option('--dry-run', "show each stack's change set and change no stack (the bundles are still uploaded)")
     .option(
       '--stack-prefix <prefix>',
@@ -44,6 +45,8 @@ export function deployCommand(program: Command): Command {
       'after',
       `
 Uses the AWS credentials and settings of the environment (AWS_PROFILE, AWS_ENDPOINT_URL, …).
+Both stacks are planned before either is executed. Without --yes, on a terminal, both change
+sets are shown and you are asked (no by default); without a terminal, --yes is needed.
 Stack events are streamed to stderr; the result (each stack's action and outputs) goes to stdout.
 A stack that fails is rolled back by CloudFormation and named with its first failing resource;
 the other stack's result is still reported, and the exit code is 1.
@@ -83,10 +86,13 @@ function checkStackPrefix(stackPrefix: string): string {
   return stackPrefix;
 }
 
+/** On a terminal, without --yes, the plans are shown and the user is asked; elsewhere --yes is needed. */
+const canAsk = (): boolean => process.stdin.isTTY === true && process.stderr.isTTY === true;
+
 function checkOptions(options: DeployOptions): ConfigSource {
   const source = configSourceOf(options);
-  if (options.yes !== true && options.dryRun !== true) {
-    throw new UsageError('deploying needs --yes (this version never prompts)', {
+  if (options.yes !== true && options.dryRun !== true && !canAsk()) {
+    throw new UsageError('deploying without a terminal to ask on needs --yes', {
       hint: 'Add --yes to deploy, or --dry-run to see the change sets first.',
     });
   }
@@ -149,10 +155,7 @@ function renderHuman(deployment: BarrierDeployment, dryRun: boolean): string {
   for (const { outcome } of deployment.stacks) {
     if (!outcome.ok) continue;
     const { changes, outputs } = outcome.result;
-    if (dryRun && changes.length > 0) {
-      const rows = changes.map((c) => [c.logicalId, c.resourceType, c.action, c.replacement ?? '-']);
-      sections.push(`Change set of ${outcome.stackName}:\n${renderTable([['resource', 'type', 'action', 'replacement'], ...rows])}`);
-    }
+    if (dryRun && changes.length > 0) sections.push(renderChangeSet(outcome.stackName, changes));
     const entries = Object.entries(outputs);
     if (!dryRun) {
       sections.push(
@@ -190,12 +193,21 @@ export async function runDeploy(options: DeployOptions, out: Output): Promise<Ex
   const source = checkOptions(options);
   const dryRun = options.dryRun === true;
   const { config, stackPrefix } = await loadConfig(source, options, out);
-  if (!dryRun) out.log('Deploying (auto-confirmed by --yes).');
+  const ask = !dryRun && options.yes !== true;
+  if (!dryRun) out.log(ask ? 'Planning both stacks; you will be asked before anything is executed.' : 'Deploying (auto-confirmed by --yes).');
 
   const ctrlC = stopOnCtrlC(out.log);
   let deployment: BarrierDeployment;
   try {
-    deployment = await deployBarrier({ config, stackPrefix, dryRun, log: out.log, onEvent: (e) => out.log(progressLine(e)), signal: ctrlC.signal });
+    deployment = await deployBarrier({
+      config,
+      stackPrefix,
+      dryRun,
+      log: out.log,
+      onEvent: (e) => out.log(progressLine(e)),
+      signal: ctrlC.signal,
+      ...(ask ? { confirm: (plans: readonly StackPlan[]) => confirmDeploy(plans, { input: process.stdin, output: process.stderr }) } : {}),
+    });
   } finally {
     ctrlC.dispose();
   }
