@@ -19,7 +19,8 @@ export interface Terminal {
   readonly output: Writable;
 }
 
-export async function confirmDeploy(plans: readonly StackPlan[], terminal: Terminal): Promise<boolean> {
+/** Ctrl-C (or Esc, which clack treats alike) at the question, or `signal` firing, is a stop. */
+export async function confirmDeploy(plans: readonly StackPlan[], terminal: Terminal, signal?: AbortSignal): Promise<boolean> {
   const sections = plans.map((plan) => (plan.action === 'none' ? `${plan.stackName}: no changes.` : renderChangeSet(plan.stackName, plan.changes)));
   terminal.output.write(`\n${sections.join('\n\n')}\n\n`);
   const answer = await confirm({
@@ -27,6 +28,7 @@ export async function confirmDeploy(plans: readonly StackPlan[], terminal: Termi
     initialValue: false,
     input: terminal.input,
     output: terminal.output,
+    ...(signal ? { signal } : {}),
   });
   if (isCancel(answer)) throw new InterruptedError('Stopped at the question.');
   return answer;

@@ -92,7 +92,7 @@ export async function waitForChangeSet(
       const reason = first?.StatusReason ?? 'no reason given';
       if (NO_CHANGES.test(reason)) return { empty: true };
       throw new CogcfError('ERR_DEPLOY_FAILED', `CloudFormation could not plan the changes to stack ${stackName}: ${reason}`, {
-        hint: `The change set ${changeSetName} was kept for inspection in the CloudFormation console; fix the cause and deploy again.`,
+        hint: 'Fix the cause and deploy again.',
       });
     }
     await pause(pollMs, signal);

@@ -66,33 +66,38 @@ export async function deployStacks(specs: readonly StackSpec[], options: DeployS
   const planned = await Promise.allSettled(specs.map((spec) => planStack(spec)));
   if (options.dryRun) return discardAll(specs, planned, (plan) => succeeded(dryRunResult(plan)));
 
+  const noChange = (plan: StackPlan): StackOutcome => succeeded({ ...dryRunResult(plan), status: plan.existing?.StackStatus ?? 'UNKNOWN', dryRun: false });
   const unplanned = planned.flatMap((settled, i) => (settled.status === 'rejected' ? [{ stackName: (specs[i] as StackSpec).stackName, error: settled.reason }] : []));
   if (unplanned.length > 0) {
     const interrupted = unplanned.some(({ error }) => error instanceof InterruptedError);
     const names = unplanned.map(({ stackName }) => stackName).join(' and ');
     return discardAll(specs, planned, (plan) =>
-      failed(
-        plan.stackName,
-        interrupted
-          ? new InterruptedError(`Stopped: ${unchanged(plan)}`)
-          : new CogcfError('ERR_DEPLOY_FAILED', `${unchanged(plan)} It was not deployed because ${names} could not be planned.`),
-      ),
+      plan.action === 'none' && !interrupted
+        ? noChange(plan)
+        : failed(
+            plan.stackName,
+            interrupted
+              ? new InterruptedError(`Stopped: ${unchanged(plan)}`)
+              : new CogcfError('ERR_DEPLOY_FAILED', `${unchanged(plan)} It was not deployed because ${names} could not be planned.`),
+          ),
     );
   }
 
   const plans = planned.map((settled) => (settled as PromiseFulfilledResult<StackPlan>).value);
+  const stopped = () => discardAll(specs, planned, (plan) => failed(plan.stackName, new InterruptedError(`Stopped: ${unchanged(plan)}`)));
+  // Ctrl-C may land after the last check of a plan: never ask then.
+  if (specs.some((spec) => spec.signal?.aborted)) return stopped();
   if (options.confirm !== undefined && plans.some((plan) => plan.action !== 'none')) {
     let confirmed: boolean;
     try {
       confirmed = await options.confirm(plans);
     } catch (e) {
-      return discardAll(specs, planned, (plan) => failed(plan.stackName, e instanceof InterruptedError ? new InterruptedError(`Stopped: ${unchanged(plan)}`) : e));
+      if (e instanceof InterruptedError) return stopped();
+      return discardAll(specs, planned, (plan) => failed(plan.stackName, e));
     }
     if (!confirmed) {
       return discardAll(specs, planned, (plan) =>
-        plan.action === 'none'
-          ? succeeded({ ...dryRunResult(plan), status: plan.existing?.StackStatus ?? 'UNKNOWN', dryRun: false })
-          : failed(plan.stackName, new CogcfError('ERR_DECLINED', `Not confirmed: ${unchanged(plan)}`)),
+        plan.action === 'none' ? noChange(plan) : failed(plan.stackName, new CogcfError('ERR_DECLINED', `Not confirmed: ${unchanged(plan)}`)),
       );
     }
   }

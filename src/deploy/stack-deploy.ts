@@ -111,7 +111,12 @@ export async function planStack(options: PlanOptions): Promise<StackPlan> {
   try {
     outcome = await waitForChangeSet(cloudFormation, stackName, changeSetName, pollMs, signal);
   } catch (e) {
-    if (!(e instanceof InterruptedError)) throw e;
+    if (e instanceof InterruptedError) {
+      // Handled below, with the plan it leaves.
+    } else {
+      await discardQuietly(cloudFormation, stackName, changeSetName, type);
+      throw e;
+    }
   }
   const plan: StackPlan = outcome?.empty === false ? { ...none, action: type === 'CREATE' ? 'create' : 'update', changes: outcome.changes } : none;
   if (signal?.aborted || outcome === undefined) return stopBeforeChange(options, plan, outcome !== undefined);
@@ -153,6 +158,8 @@ export async function executeStackPlan(options: Omit<DeployStackOptions, 'dryRun
   try {
     await cloudFormation.send(new ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName }));
   } catch (e) {
+    // Not executed (it went stale, say, while the question was open): nothing changed, and the change set goes.
+    await discardQuietly(cloudFormation, stackName, changeSetName, plan.type);
     throw toCogcfError(e, { action: 'cloudformation:ExecuteChangeSet', resource: stackName });
   }
   const { status, events } = await followUntilDone(cursor, stackName, pollMs, signal, (event) =>
@@ -224,6 +231,15 @@ async function discardChangeSet(cloudFormation: CloudFormationClient, stackName:
   // Deleting the never-executed stack also takes any change set the first call could not.
   await deleteChangeSet(cloudFormation, stackName, changeSetName).catch(() => undefined);
   await deleteEmptyStack(cloudFormation, stackName);
+}
+
+/**
+ * Deletes a change set that failed to plan or execute, on the way to reporting
+ * that failure. If this fails too, what is left is harmless: a next deploy
+ * plans anew, and takes over an empty REVIEW_IN_PROGRESS stack.
+ */
+async function discardQuietly(cloudFormation: CloudFormationClient, stackName: string, changeSetName: string, type: 'CREATE' | 'UPDATE'): Promise<void> {
+  await discardChangeSet(cloudFormation, stackName, changeSetName, type).catch(() => undefined);
 }
 
 /** The AWS CLI command that removes what an interrupted plan left behind. */

@@ -431,6 +431,61 @@ describe('deployStacks', () => {
     expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
   });
 
+  it('asks about the one stack that changes; n leaves the unchanged one reported as such', async () => {
+    twoUpdates({});
+    cfMock.on(CreateChangeSetCommand, { StackName: OTHER }).rejects(awsError('ValidationError', 'No updates are to be performed.'));
+    const asked: string[] = [];
+
+    const outcomes = await deployStacks(both(), { confirm: async (plans) => (asked.push(...plans.map((p) => `${p.stackName} ${p.action}`)), false) });
+
+    expect(asked).toEqual([`${STACK} update`, `${OTHER} none`]);
+    expect(outcomes[0]).toMatchObject({ ok: false, error: { code: 'ERR_DECLINED' } });
+    expect(outcomes[1]).toMatchObject({ ok: true, result: { action: 'none', status: 'UPDATE_COMPLETE' } });
+    expect(cfMock).toHaveReceivedCommandTimes(DeleteChangeSetCommand, 1);
+  });
+
+  it('never asks once Ctrl-C has fired, even after the last check of each plan', async () => {
+    twoUpdates({});
+    const ctrlC = new AbortController();
+    // The signal fires as the last plan finishes, after its own checks.
+    cfMock.on(DescribeChangeSetCommand).callsFake(() => (cfMock.commandCalls(DescribeChangeSetCommand).length === 2 && ctrlC.abort(), readyChangeSet));
+    let asked = false;
+
+    const outcomes = await deployStacks(
+      both().map((spec) => ({ ...spec, signal: ctrlC.signal })),
+      { confirm: async () => ((asked = true), true) },
+    );
+
+    expect(asked).toBe(false);
+    expect(outcomes.map((o) => !o.ok && isCogcfError(o.error) && o.error.exitCode)).toEqual([130, 130]);
+    expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
+  });
+
+  it('a stack whose change set cannot be executed (gone stale while asking) has it deleted; the other still runs', async () => {
+    twoUpdates({});
+    cfMock.on(ExecuteChangeSetCommand, { StackName: STACK }).rejects(awsError('InvalidChangeSetStatus', 'ChangeSet is in OBSOLETE state'));
+
+    const outcomes = await deployStacks(both(), { confirm: async () => true });
+
+    expect(outcomes[0]).toMatchObject({ ok: false, error: { message: expect.stringContaining('OBSOLETE') } });
+    expect(outcomes[1]).toMatchObject({ ok: true, result: { action: 'update' } });
+    expect(cfMock).toHaveReceivedCommandWith(DeleteChangeSetCommand, { StackName: STACK });
+  });
+
+  it('a change set CloudFormation cannot plan is deleted, with the empty new stack, and stops the other', async () => {
+    twoUpdates({});
+    cfMock.on(DescribeStacksCommand, { StackName: STACK }).rejects(missingStack());
+    cfMock.on(DescribeChangeSetCommand, { StackName: STACK }).resolves({ Status: 'FAILED', StatusReason: 'Template error: bad reference' });
+
+    const outcomes = await deployStacks(both(), { confirm: async () => true });
+
+    expect(outcomes[0]).toMatchObject({ ok: false, error: { message: expect.stringContaining('Template error: bad reference') } });
+    expect(outcomes[1]).toMatchObject({ ok: false, error: { code: 'ERR_DEPLOY_FAILED' } });
+    expect(cfMock).toHaveReceivedCommandWith(DeleteStackCommand, { StackName: STACK });
+    expect(cfMock).toHaveReceivedCommandWith(DeleteChangeSetCommand, { StackName: OTHER });
+    expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
+  });
+
   it('does not ask when no stack would change', async () => {
     cfMock.on(DescribeStacksCommand).resolves(stack('UPDATE_COMPLETE'));
     cfMock.on(CreateChangeSetCommand).rejects(awsError('ValidationError', 'No updates are to be performed.'));

@@ -59,10 +59,12 @@ describe('checker stack', () => {
   });
 
   it("lets the checker log only to its own replicas' log groups, in any region", () => {
-    expect(checker.Resources.CheckerFunction?.Properties?.FunctionName).toEqual({ Ref: 'AWS::StackName' });
+    // `${AWS::StackName}-<first 8 hex digits of the stack id>`: new for each creation of the stack.
+    const suffix = { StackSuffix: { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] } };
+    expect(checker.Resources.CheckerFunction?.Properties?.FunctionName).toEqual({ 'Fn::Sub': ['${AWS::StackName}-${StackSuffix}', suffix] });
     const logging = policyStatements(checker.Resources.CheckerRole).filter((s) => actions([s]).some((a) => a.startsWith('logs:')));
-    const group = 'arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:/aws/lambda/us-east-1.${AWS::StackName}';
-    expect(logging.map((s) => s.Resource)).toEqual([[{ 'Fn::Sub': group }, { 'Fn::Sub': `${group}:*` }]]);
+    const group = 'arn:${AWS::Partition}:logs:*:${AWS::AccountId}:log-group:/aws/lambda/us-east-1.${AWS::StackName}-${StackSuffix}';
+    expect(logging.map((s) => s.Resource)).toEqual([[{ 'Fn::Sub': [group, suffix] }, { 'Fn::Sub': [`${group}:*`, suffix] }]]);
   });
 
   it('runs within the viewer-request limits on x86_64', () => {

@@ -148,7 +148,7 @@ function renderHuman(deployment: BarrierDeployment, dryRun: boolean): string {
     ...deployment.stacks.map(({ region, outcome }) =>
       outcome.ok
         ? [outcome.stackName, region, outcome.result.action, outcome.result.status]
-        : [outcome.stackName, region, isInterrupted(outcome.error) ? 'stopped' : 'failed', '-'],
+        : [outcome.stackName, region, notRun(outcome.error), '-'],
     ),
   ]);
   const sections = [summary];
@@ -189,6 +189,9 @@ function stopOnCtrlC(log: (line: string) => void): { readonly signal: AbortSigna
 
 const isInterrupted = (error: unknown): boolean => isCogcfError(error) && error.code === 'ERR_INTERRUPTED';
 
+/** The action column of a stack that did not deploy. */
+const notRun = (error: unknown): string => (isInterrupted(error) ? 'stopped' : isCogcfError(error) && error.code === 'ERR_DECLINED' ? 'declined' : 'failed');
+
 export async function runDeploy(options: DeployOptions, out: Output): Promise<ExitCode> {
   const source = checkOptions(options);
   const dryRun = options.dryRun === true;
@@ -206,7 +209,7 @@ export async function runDeploy(options: DeployOptions, out: Output): Promise<Ex
       log: out.log,
       onEvent: (e) => out.log(progressLine(e)),
       signal: ctrlC.signal,
-      ...(ask ? { confirm: (plans: readonly StackPlan[]) => confirmDeploy(plans, { input: process.stdin, output: process.stderr }) } : {}),
+      ...(ask ? { confirm: (plans: readonly StackPlan[]) => confirmDeploy(plans, { input: process.stdin, output: process.stderr }, ctrlC.signal) } : {}),
     });
   } finally {
     ctrlC.dispose();
