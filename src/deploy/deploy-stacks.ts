@@ -11,12 +11,13 @@ import {
   dryRunResult,
   executeStackPlan,
   planStack,
+  unchangedResult,
   type DeployStackOptions,
   type StackDeployResult,
   type StackPlan,
 } from './stack-deploy.js';
 
-export type StackSpec = Omit<DeployStackOptions, 'onEvent' | 'dryRun'>;
+export type StackSpec = Omit<DeployStackOptions, 'onEvent'>;
 
 export interface NamedStackEvent extends StackEvent {
   readonly stackName: string;
@@ -66,14 +67,13 @@ export async function deployStacks(specs: readonly StackSpec[], options: DeployS
   const planned = await Promise.allSettled(specs.map((spec) => planStack(spec)));
   if (options.dryRun) return discardAll(specs, planned, (plan) => succeeded(dryRunResult(plan)));
 
-  const noChange = (plan: StackPlan): StackOutcome => succeeded({ ...dryRunResult(plan), status: plan.existing?.StackStatus ?? 'UNKNOWN', dryRun: false });
   const unplanned = planned.flatMap((settled, i) => (settled.status === 'rejected' ? [{ stackName: (specs[i] as StackSpec).stackName, error: settled.reason }] : []));
   if (unplanned.length > 0) {
     const interrupted = unplanned.some(({ error }) => error instanceof InterruptedError);
     const names = unplanned.map(({ stackName }) => stackName).join(' and ');
     return discardAll(specs, planned, (plan) =>
       plan.action === 'none' && !interrupted
-        ? noChange(plan)
+        ? succeeded(unchangedResult(plan))
         : failed(
             plan.stackName,
             interrupted
@@ -97,7 +97,7 @@ export async function deployStacks(specs: readonly StackSpec[], options: DeployS
     }
     if (!confirmed) {
       return discardAll(specs, planned, (plan) =>
-        plan.action === 'none' ? noChange(plan) : failed(plan.stackName, new CogcfError('ERR_DECLINED', `Not confirmed: ${unchanged(plan)}`)),
+        plan.action === 'none' ? succeeded(unchangedResult(plan)) : failed(plan.stackName, new CogcfError('ERR_DECLINED', `Not confirmed: ${unchanged(plan)}`)),
       );
     }
   }

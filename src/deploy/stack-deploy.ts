@@ -28,8 +28,6 @@ export interface DeployStackOptions {
   readonly parameters: readonly StackParameter[];
   /** Defaults to CAPABILITY_IAM: our templates create roles with generated names. */
   readonly capabilities?: readonly Capability[];
-  /** Plan only: report the changes, then delete the change set. */
-  readonly dryRun?: boolean;
   readonly onEvent?: (event: StackEvent) => void;
   /** Epoch milliseconds; names change sets and measures elapsed time. */
   readonly clock?: () => number;
@@ -77,7 +75,7 @@ export interface StackPlan {
   readonly changeSetName: string;
 }
 
-type PlanOptions = Omit<DeployStackOptions, 'dryRun' | 'onEvent'>;
+type PlanOptions = Omit<DeployStackOptions, 'onEvent'>;
 
 const settings = (options: PlanOptions) => ({ clock: options.clock ?? Date.now, pollMs: options.pollMs ?? DEFAULT_POLL_MS });
 
@@ -129,6 +127,16 @@ export async function discardStackPlan(options: PlanOptions, plan: StackPlan): P
   if (plan.action !== 'none') await discardChangeSet(options.cloudFormation, plan.stackName, plan.changeSetName, plan.type);
 }
 
+/** What a plan with nothing to do reports: the stack as it is. */
+export const unchangedResult = (plan: StackPlan): StackDeployResult => ({
+  stackName: plan.stackName,
+  action: 'none',
+  changes: [],
+  outputs: outputsOf(plan.existing),
+  status: plan.existing?.StackStatus ?? 'UNKNOWN',
+  dryRun: false,
+});
+
 /** What a dry run reports for a plan it has discarded. */
 export const dryRunResult = (plan: StackPlan): StackDeployResult => ({
   stackName: plan.stackName,
@@ -144,13 +152,11 @@ export const dryRunResult = (plan: StackPlan): StackDeployResult => ({
  * CloudFormation is done. Ctrl-C before the execute call still deletes the
  * change set; after it, CloudFormation carries on and we only stop watching.
  */
-export async function executeStackPlan(options: Omit<DeployStackOptions, 'dryRun'>, plan: StackPlan): Promise<StackDeployResult> {
+export async function executeStackPlan(options: DeployStackOptions, plan: StackPlan): Promise<StackDeployResult> {
   const { cloudFormation, stackName, signal } = options;
   const { clock, pollMs } = settings(options);
   const { action, changeSetName } = plan;
-  if (action === 'none') {
-    return { stackName, action, changes: [], outputs: outputsOf(plan.existing), status: plan.existing?.StackStatus ?? 'UNKNOWN', dryRun: false };
-  }
+  if (action === 'none') return unchangedResult(plan);
   const cursor = eventCursor(cloudFormation, stackName, pollMs);
   await cursor.skipHistory();
   if (signal?.aborted) return stopBeforeChange(options, plan, true);
@@ -170,14 +176,6 @@ export async function executeStackPlan(options: Omit<DeployStackOptions, 'dryRun
   if (status !== 'CREATE_COMPLETE' && status !== 'UPDATE_COMPLETE') throw deployFailure(stackName, action, status, events);
   const deployed = await discoverStack(cloudFormation, stackName, pollMs);
   return { stackName, action, changes: plan.changes, outputs: outputsOf(deployed), status, dryRun: false };
-}
-
-/** One stack: plan, then execute it, or on a dry run report and discard it. */
-export async function deployStack(options: DeployStackOptions): Promise<StackDeployResult> {
-  const plan = await planStack(options);
-  if (!options.dryRun) return executeStackPlan(options, plan);
-  await discardStackPlan(options, plan);
-  return dryRunResult(plan);
 }
 
 /** Ctrl-C before the execute step: the change set goes, so nothing changed. */

@@ -18,7 +18,8 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InterruptedError, isCogcfError } from '../../src/errors.js';
 import { deployStacks } from '../../src/deploy/deploy-stacks.js';
-import { deployStack, StackDeployError, type DeployStackOptions } from '../../src/deploy/stack-deploy.js';
+import { StackDeployError, type DeployStackOptions } from '../../src/deploy/stack-deploy.js';
+import { deployStack } from '../support/deploy-one.js';
 import type { StackEvent } from '../../src/deploy/stack-events.js';
 
 const cfMock = mockClient(CloudFormationClient);
@@ -74,7 +75,7 @@ const executionShows = (history: SdkStackEvent, ...during: SdkStackEvent[]) => {
   cfMock.on(DescribeStackEventsCommand).resolvesOnce(page(history)).resolves(page(history, ...during));
 };
 
-const options = (extra: Partial<DeployStackOptions> = {}): DeployStackOptions => {
+const options = (extra: Partial<DeployStackOptions> & { dryRun?: boolean } = {}): DeployStackOptions & { dryRun?: boolean } => {
   let now = 1_000;
   return { cloudFormation, stackName: STACK, template: { Resources: {} }, parameters: [], pollMs: 0, clock: () => (now += 10), ...extra };
 };

@@ -8,7 +8,7 @@ import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { awsClients } from '../../src/aws/clients.js';
 import { deployStacks } from '../../src/deploy/deploy-stacks.js';
-import { deployStack } from '../../src/deploy/stack-deploy.js';
+import { deployStack } from '../support/deploy-one.js';
 import type { StackEvent } from '../../src/deploy/stack-events.js';
 import { useMoto } from '../support/moto.js';
 
