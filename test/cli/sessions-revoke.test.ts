@@ -97,14 +97,20 @@ describe('flags', () => {
     ['sessions', ['sessions']],
     ['revoke <handle>', ['revoke', handleOf('x')]],
     ['revoke --user', ['revoke', '--user', 'alice@example.com']],
-  ])('%s without --sandbox: exit 2, only the sandbox is available in this version', (_name, args) => {
+  ])('%s without --sandbox or --config: exit 2, naming both', (_name, args) => {
     const r = runBin('cogcf', [...args, '--json']);
     expect(r.status, r.transcript).toBe(2);
     const { error } = json(r.stdout) as { error: { code: string; message: string; hint: string } };
-    expect(error.code).toBe('ERR_NOT_AVAILABLE');
-    expect(error.message).toContain('Only the local sandbox (--sandbox) is available in this version');
-    expect(error.hint).toContain('cogcf dev');
-    expect(error.hint).toContain('--sandbox');
+    expect(error.code).toBe('ERR_USAGE');
+    expect(error.message).toBe('give either --sandbox (the running cogcf dev) or --config <file> (a deployed barrier)');
+    expect(error.hint).toContain('--sandbox`');
+    expect(error.hint).toContain('--config barrier.json`');
+  });
+
+  it('refuses both --sandbox and --config (exit 2)', () => {
+    const r = runBin('cogcf', ['sessions', '--sandbox', '--config', 'barrier.json']);
+    expect(r.status, r.transcript).toBe(2);
+    expect(r.stderr).toContain('error: give either --sandbox (the running cogcf dev) or --config <file> (a deployed barrier), not both');
   });
 
   it.each([

@@ -1,5 +1,5 @@
-// `cogcf revoke <handle> --sandbox` and `cogcf revoke --user <email|sub> --sandbox`:
-// ends sessions at once (a checker that cached one lets it pass until its
+// `cogcf revoke <handle>` and `cogcf revoke --user <email|sub>`, in the sandbox
+// (--sandbox) or a deployed barrier's table (--config): ends sessions at once (a checker that cached one lets it pass until its
 // cache TTL runs out). Revoking what is already gone is a no-op and exits 0.
 import type { Command } from 'commander';
 import { isWellFormedHandle } from '../../../runtime/core/session-ids.js';
@@ -24,17 +24,21 @@ export function revokeCommand(program: Command): Command {
     .description('Revoke a session by its handle, or every session of a user.')
     .argument('[handle]', 'the session handle, as `cogcf sessions` lists it')
     .option('--user <email|sub>', "revoke all of a user's sessions, by e-mail address or Cognito sub")
-    .option('--sandbox', 'in the running `cogcf dev` sandbox (the only choice in this version)')
+    .option('--sandbox', 'in the running `cogcf dev` sandbox')
+    .option('--config <file>', "in the deployed barrier's session table, as its barrier config names it")
     .option('--json', 'print the result as one JSON document on stdout')
     .addHelpText(
       'after',
       `
+Give --sandbox or --config. A deployed table is reached with the AWS credentials of the
+environment (AWS_PROFILE, …), which need dynamodb:DeleteItem on it, and Scan and Query for --user.
 Revoking a session that is already gone changes nothing and still exits 0.
 A checker that has the session cached lets it pass until its cache TTL runs out (30 s by default).
 
 Examples:
   cogcf revoke Xq3vJ0m5m6h0o3c2bXfN0r9yq2oRk3fR0b1J9y8Yk2A --sandbox
-  cogcf revoke --user alice@example.com --sandbox --json`,
+  cogcf revoke --user alice@example.com --sandbox --json
+  cogcf revoke --user alice@example.com --config barrier.json`,
     );
 }
 
@@ -92,7 +96,7 @@ function report(out: Output, target: SessionTarget, result: RevocationResult, wh
 export async function runRevoke(handle: string | undefined, options: RevokeOptions, out: Output, now: () => number = Date.now): Promise<ExitCode> {
   checkArguments(handle, options.user);
   const user = options.user ?? '';
-  const target = await openSessionTarget(options, handle !== undefined ? `cogcf revoke ${handle} --sandbox` : `cogcf revoke --user ${user} --sandbox`);
+  const target = await openSessionTarget(options, handle !== undefined ? `cogcf revoke ${handle}` : `cogcf revoke --user ${user}`);
   const nowSeconds = Math.floor(now() / 1000);
   if (handle !== undefined) {
     const result = await onSessionTable(target, (table) => revokeSession(table, handle, nowSeconds));
