@@ -2,17 +2,17 @@
 // barrier: the table is made by `cogcf deploy` against moto, sessions are
 // written as the manager writes them, and the built bin lists and revokes
 // them with the credentials of its environment.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClient } from '../../runtime/core/dynamo.js';
 import { handleOf, newId } from '../../runtime/core/session-ids.js';
 import { SessionTable, type SessionRow } from '../../runtime/core/session-table.js';
-import { createPoolWithDomain, useMoto } from '../support/moto.js';
+import { useMoto, writeDeployableConfig } from '../support/moto.js';
 import { runBinAsync } from './run-bin.js';
 
-const REGION = 'eu-west-1';
+const REGION = 'eu-west-1'; // writeDeployableConfig's
 const TABLE = 'cogcf-deployed-sessions';
 const moto = useMoto();
 let dir: string;
@@ -29,16 +29,7 @@ const bob = session('sub-bob', 'bob@example.com');
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cogcf-sessions-deployed-'));
-  configPath = join(dir, 'barrier.json');
-  const userPoolId = await createPoolWithDomain(moto, REGION, 'deployed-barrier');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      domains: ['app.example.com'],
-      cognito: { userPoolId, domain: `deployed-barrier.auth.${REGION}.amazoncognito.com` },
-      sessionTable: { name: TABLE, region: REGION },
-    }),
-  );
+  configPath = await writeDeployableConfig(moto, dir, 'deployed-barrier', TABLE);
   const deployed = await runBinAsync('cogcf', ['deploy', '--config', configPath, '--yes', '--stack-prefix', 'sessions'], moto.env);
   if (deployed.status !== 0) throw new Error(`the deploy that makes the table failed:\n${deployed.transcript}`);
   table = new SessionTable(createDynamoClient({ name: TABLE, region: REGION, endpoint: moto.endpoint }, { env: moto.env }), TABLE);

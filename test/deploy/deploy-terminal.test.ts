@@ -2,16 +2,16 @@
 // against moto): both stacks' change sets are shown, nothing is executed until
 // the answer, `n` (or Ctrl-C) deletes the change sets, `y` deploys.
 import { DescribeStacksCommand, ListChangeSetsCommand } from '@aws-sdk/client-cloudformation';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { awsClients } from '../../src/aws/clients.js';
 import { ROOT } from '../cli/run-bin.js';
-import { createPoolWithDomain, useMoto } from '../support/moto.js';
+import { useMoto, writeDeployableConfig } from '../support/moto.js';
 import { openTerminal, requireTmux, type Terminal } from '../support/terminal.js';
 
-const REGION = 'eu-west-1';
+const REGION = 'eu-west-1'; // writeDeployableConfig's
 const moto = useMoto();
 let dir: string;
 let configPath: string;
@@ -20,16 +20,7 @@ let terminal: Terminal | undefined;
 beforeAll(async () => {
   requireTmux();
   dir = mkdtempSync(join(tmpdir(), 'cogcf-deploy-terminal-'));
-  configPath = join(dir, 'barrier.json');
-  const userPoolId = await createPoolWithDomain(moto, REGION, 'asked-barrier');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      domains: ['app.example.com'],
-      cognito: { userPoolId, domain: `asked-barrier.auth.${REGION}.amazoncognito.com` },
-      sessionTable: { name: 'cogcf-asked-sessions', region: REGION },
-    }),
-  );
+  configPath = await writeDeployableConfig(moto, dir, 'asked-barrier', 'cogcf-asked-sessions');
 });
 afterEach(() => terminal?.close());
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -4,6 +4,8 @@
 // It runs through moto_server.py, which adds the Outputs moto 5.2.1 leaves off
 // stacks made by executing a change set (see that file).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { CognitoIdentityProviderClient, CreateUserPoolCommand, CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { fileURLToPath } from 'node:url';
@@ -90,4 +92,23 @@ export function useMoto(): Omit<Moto, 'close'> {
       return running().env;
     },
   };
+}
+
+/**
+ * Writes `<dir>/barrier.json`, the smallest deployable barrier config, for a
+ * user pool it makes in moto with the hosted-UI domain `domain`; returns its path.
+ */
+export async function writeDeployableConfig(moto: Pick<Moto, 'endpoint'>, dir: string, domain: string, tableName: string): Promise<string> {
+  const region = 'eu-west-1';
+  const userPoolId = await createPoolWithDomain(moto, region, domain);
+  const path = join(dir, 'barrier.json');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      domains: ['app.example.com'],
+      cognito: { userPoolId, domain: `${domain}.auth.${region}.amazoncognito.com` },
+      sessionTable: { name: tableName, region },
+    }),
+  );
+  return path;
 }
