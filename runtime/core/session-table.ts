@@ -8,7 +8,7 @@
 import type { DynamoClient } from './dynamo.js';
 import { KEY_ATTRIBUTE, num, readSession, sessionFromItem, str, type Item, type SessionRow } from './session-read.js';
 
-export { KEY_ATTRIBUTE, sessionFromItem, type SessionRow } from './session-read.js';
+export { KEY_ATTRIBUTE, type SessionRow } from './session-read.js';
 export const SUB_INDEX = 'sub-index';
 
 export interface LoginRow {

@@ -45,7 +45,6 @@ export interface StackDeployResult {
   readonly outputs: Readonly<Record<string, string>>;
   /** The stack's status afterwards; `NOT_CREATED` after a dry run of a new stack. */
   readonly status: string;
-  readonly dryRun: boolean;
 }
 
 /** A stack operation CloudFormation ran and rolled back (or could not). */
@@ -109,9 +108,8 @@ export async function planStack(options: PlanOptions): Promise<StackPlan> {
   try {
     outcome = await waitForChangeSet(cloudFormation, stackName, changeSetName, pollMs, signal);
   } catch (e) {
-    if (e instanceof InterruptedError) {
-      // Handled below, with the plan it leaves.
-    } else {
+    // Ctrl-C is handled below, with the plan it leaves.
+    if (!(e instanceof InterruptedError)) {
       await discardQuietly(cloudFormation, stackName, changeSetName, type);
       throw e;
     }
@@ -134,7 +132,6 @@ export const unchangedResult = (plan: StackPlan): StackDeployResult => ({
   changes: [],
   outputs: outputsOf(plan.existing),
   status: plan.existing?.StackStatus ?? 'UNKNOWN',
-  dryRun: false,
 });
 
 /** What a dry run reports for a plan it has discarded. */
@@ -144,7 +141,6 @@ export const dryRunResult = (plan: StackPlan): StackDeployResult => ({
   changes: plan.changes,
   outputs: outputsOf(plan.existing),
   status: plan.existing?.StackStatus ?? 'NOT_CREATED',
-  dryRun: true,
 });
 
 /**
@@ -175,7 +171,7 @@ export async function executeStackPlan(options: DeployStackOptions, plan: StackP
   });
   if (status !== 'CREATE_COMPLETE' && status !== 'UPDATE_COMPLETE') throw deployFailure(stackName, action, status, events);
   const deployed = await discoverStack(cloudFormation, stackName, pollMs);
-  return { stackName, action, changes: plan.changes, outputs: outputsOf(deployed), status, dryRun: false };
+  return { stackName, action, changes: plan.changes, outputs: outputsOf(deployed), status };
 }
 
 /** Ctrl-C before the execute step: the change set goes, so nothing changed. */
@@ -240,16 +236,20 @@ async function discardQuietly(cloudFormation: CloudFormationClient, stackName: s
   await discardChangeSet(cloudFormation, stackName, changeSetName, type).catch(() => undefined);
 }
 
+/** `--stack-name … --region …`, for the AWS CLI commands a hint suggests. */
+const cliTarget = async (cloudFormation: CloudFormationClient, stackName: string): Promise<string> =>
+  `--stack-name ${stackName} --region ${await cloudFormation.config.region()}`;
+
 /** The AWS CLI command that removes what an interrupted plan left behind. */
 async function leftoverCommand(cloudFormation: CloudFormationClient, stackName: string, changeSetName: string, type: 'CREATE' | 'UPDATE'): Promise<string> {
-  const where = `--stack-name ${stackName} --region ${await cloudFormation.config.region()}`;
+  const where = await cliTarget(cloudFormation, stackName);
   // Deleting the never-executed stack of a CREATE change set takes its change sets with it.
   return type === 'CREATE' ? `aws cloudformation delete-stack ${where}` : `aws cloudformation delete-change-set --change-set-name ${changeSetName} ${where}`;
 }
 
 /** Ctrl-C after the execute step: CloudFormation goes on, so say how to follow (or undo) it. */
 async function stoppedWatching(cloudFormation: CloudFormationClient, stackName: string, action: 'create' | 'update'): Promise<InterruptedError> {
-  const where = `--stack-name ${stackName} --region ${await cloudFormation.config.region()}`;
+  const where = await cliTarget(cloudFormation, stackName);
   const undo =
     action === 'update'
       ? ` To roll the update back instead: aws cloudformation cancel-update-stack ${where}.`

@@ -106,7 +106,6 @@ describe('deployStack with a mocked CloudFormation', () => {
       stackName: STACK,
       action: 'create',
       status: 'CREATE_COMPLETE',
-      dryRun: false,
       outputs: { TableName: 'sessions', ClientId: 'abc' },
       changes: [
         { logicalId: 'Table', resourceType: 'AWS::DynamoDB::Table', action: 'Add' },
@@ -161,7 +160,7 @@ describe('deployStack with a mocked CloudFormation', () => {
 
     const result = await deployStack(options());
 
-    expect(result).toEqual({ stackName: STACK, action: 'none', changes: [], outputs: { TableName: 'sessions' }, status: 'UPDATE_COMPLETE', dryRun: false });
+    expect(result).toEqual({ stackName: STACK, action: 'none', changes: [], outputs: { TableName: 'sessions' }, status: 'UPDATE_COMPLETE' });
     expect(cfMock).toHaveReceivedCommandWith(CreateChangeSetCommand, { ChangeSetType: 'UPDATE' });
     expect(cfMock).toHaveReceivedCommandExactlyOnceWith(DeleteChangeSetCommand, { StackName: STACK, ChangeSetName: 'cogcf-1010' });
     expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
@@ -181,7 +180,7 @@ describe('deployStack with a mocked CloudFormation', () => {
 
     const result = await deployStack(options());
 
-    expect(result).toEqual({ stackName: STACK, action: 'none', changes: [], outputs: { TableName: 'sessions' }, status: 'UPDATE_COMPLETE', dryRun: false });
+    expect(result).toEqual({ stackName: STACK, action: 'none', changes: [], outputs: { TableName: 'sessions' }, status: 'UPDATE_COMPLETE' });
     expect(cfMock).not.toHaveReceivedCommand(DescribeChangeSetCommand);
     expect(cfMock).not.toHaveReceivedCommand(DeleteChangeSetCommand);
     expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
@@ -204,7 +203,7 @@ describe('deployStack with a mocked CloudFormation', () => {
 
     const result = await deployStack(options({ dryRun: true }));
 
-    expect(result).toMatchObject({ action: 'update', status: 'UPDATE_COMPLETE', dryRun: true, outputs: { TableName: 'sessions' } });
+    expect(result).toMatchObject({ action: 'update', status: 'UPDATE_COMPLETE', outputs: { TableName: 'sessions' } });
     expect(result.changes).toHaveLength(2);
     expect(cfMock).toHaveReceivedCommandOnce(DeleteChangeSetCommand);
     expect(cfMock).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
